@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Agency, Country, Officer
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "kind"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(UserAdmin):
+    list_display = ["username", "agency", "role", "is_active"]
+    list_filter = ["role", "is_active", "agency__country"]
+    fieldsets = UserAdmin.fieldsets + (("Command centre", {"fields": ("agency", "role")}),)

@@ -1,0 +1,81 @@
+"""Countries, agencies and the officers who work for them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country; the table is filled from the standard by a migration."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="country_code_alpha2"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", _("police")
+    CUSTOMS = "customs", _("customs")
+    BORDER = "border", _("border guard")
+    COORDINATOR = "coordinator", _("coordinator body")
+
+
+class Agency(models.Model):
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("officer")
+    LIAISON = "liaison", _("liaison officer")
+    ANALYST = "analyst", _("analyst")
+    COORDINATOR = "coordinator", _("coordinator")
+
+
+class Officer(AbstractUser):
+    """A user of one agency. Country comes from the agency, never from the client."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="officers", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="officer_role_valid"
+            )
+        ]
+
+    @property
+    def country_id(self) -> str | None:
+        return self.agency.country_id if self.agency_id else None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR

@@ -1,0 +1,25 @@
+"""Reads about officers and whether their credentials still hold."""
+
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.module_loading import import_string
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+
+from .models import Officer
+
+
+def officer_still_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> bool:
+    """True while the account is active and the credential the socket opened with holds."""
+    officer = Officer.objects.filter(pk=officer_id, is_active=True).first()
+    if officer is None:
+        return False
+    if token is not None:
+        return Token.objects.filter(key=token, user_id=officer_id).exists()
+    if session_key is None:
+        return False
+    store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
+    data = store.load()
+    if str(data.get(SESSION_KEY)) != str(officer_id):
+        return False
+    return data.get(HASH_SESSION_KEY) == officer.get_session_auth_hash()

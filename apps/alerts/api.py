@@ -1,0 +1,44 @@
+"""REST edge for alerts: my alerts, and acknowledging one."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.pagination import Pagination
+from apps.reports.selectors import viewer_for
+
+from .models import AlertState
+from .payloads import alert_payload
+from .selectors import alerts_of
+from .services import AlertNotFound, alert_acknowledge
+
+
+class AlertListView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=AlertState.values)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        """My alerts, newest first; `state=new` for the unread ones."""
+        state = request.query_params.get("state")
+        if state and state not in AlertState.values:
+            raise ValidationError({"state": [f"One of: {', '.join(AlertState.values)}."]})
+        paginator = Pagination()
+        page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
+        viewer = viewer_for(request.user)
+        return paginator.get_paginated_response([alert_payload(a, viewer) for a in page])
+
+
+class AlertAckView(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, alert_id: int) -> Response:
+        """Acknowledge one of my alerts."""
+        try:
+            alert = alert_acknowledge(alert_id=alert_id, officer=request.user)
+        except AlertNotFound:
+            raise NotFound("No such alert.") from None
+        alert = alerts_of(request.user).get(pk=alert.pk)
+        return Response(alert_payload(alert, viewer_for(request.user)))

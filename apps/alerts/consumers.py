@@ -1,0 +1,40 @@
+"""`/ws/alerts/`: my alerts, live; acknowledge over the socket."""
+
+from channels.db import database_sync_to_async
+
+from apps.core.sockets import CLOSE_UNAUTHENTICATED, CommandCentreConsumer
+
+from .events import alerts_group
+from .services import AlertNotFound, alert_acknowledge
+
+
+class AlertConsumer(CommandCentreConsumer):
+    client_handlers = {"alert.ack": "handle_ack"}
+
+    async def connect(self):
+        if self.user is None or not self.user.is_authenticated:
+            await self.refuse(CLOSE_UNAUTHENTICATED, "unauthenticated", "Sign in or send a token.")
+            return
+        await self.channel_layer.group_add(alerts_group(self.user.pk), self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.user is not None and self.user.is_authenticated:
+            await self.channel_layer.group_discard(alerts_group(self.user.pk), self.channel_name)
+        await super().disconnect(code)
+
+    async def alert_created(self, event: dict) -> None:
+        await self.send_event({"type": "alert.created", "alert": event["alert"]})
+
+    async def alert_updated(self, event: dict) -> None:
+        await self.send_event({"type": "alert.updated", "alert": event["alert"]})
+
+    async def handle_ack(self, content: dict) -> None:
+        alert_id = content.get("id")
+        if not isinstance(alert_id, int) or isinstance(alert_id, bool):
+            await self.send_error("invalid", "id must be an alert id.")
+            return
+        try:
+            await database_sync_to_async(alert_acknowledge)(alert_id=alert_id, officer=self.user)
+        except AlertNotFound:
+            await self.send_error("not_found", "No such alert.", id=alert_id)

@@ -1,0 +1,59 @@
+"""Writes of alerts: who is told about a match, and acknowledging."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.models import Officer, Role
+from apps.crossmatch.models import Match
+from apps.reports.selectors import viewer_for
+
+from . import events
+from .models import Alert, AlertState
+from .payloads import alert_payload
+
+
+class AlertNotFound(Exception):
+    pass
+
+
+def officers_concerned(match: Match) -> list[Officer]:
+    """Authors of both reports, their agencies' liaison officers, the operations' coordinators."""
+    reports = (match.report_a, match.report_b)
+    authors = Q(pk__in=[r.author_id for r in reports])
+    liaisons = Q(role=Role.LIAISON, agency_id__in=[r.agency_id for r in reports])
+    coordinators = Q(
+        role=Role.COORDINATOR,
+        agency__participations__operation_id__in=[r.room.operation_id for r in reports],
+    )
+    return list(
+        Officer.objects.filter(is_active=True)
+        .filter(authors | liaisons | coordinators)
+        .select_related("agency")
+        .distinct()
+    )
+
+
+def alerts_create_for_match(match: Match) -> list[Alert]:
+    """One alert per concerned officer, published to each once committed."""
+    created = []
+    for officer in officers_concerned(match):
+        alert, is_new = Alert.objects.get_or_create(officer=officer, match=match)
+        if is_new:
+            created.append(alert)
+            events.alert_created_on_commit(officer.pk, alert_payload(alert, viewer_for(officer)))
+    return created
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert_id: int, officer: Officer) -> Alert:
+    """Acknowledge one of `officer`'s own alerts (again is harmless)."""
+    alert = Alert.objects.select_for_update().filter(pk=alert_id, officer=officer).first()
+    if alert is None:
+        raise AlertNotFound(alert_id)
+    if alert.state != AlertState.ACKNOWLEDGED:
+        alert.state = AlertState.ACKNOWLEDGED
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["state", "acknowledged_at"])
+        events.alert_updated_on_commit(officer.pk, {"id": alert.pk, "state": alert.state})
+    return alert

@@ -1,0 +1,187 @@
+"""What every command-centre socket shares: limits, errors, a bounded outbox.
+
+- A frame over WS_MAX_FRAME_BYTES, malformed JSON, a non-object or an unknown
+  `type` gets an `error` event; the consumer goes on.
+- A client's `type` only ever selects a method from `client_handlers`; it is
+  never handed to the channel layer as a handler name.
+- Events from the channel layer are queued on a bounded outbox that one task
+  writes to the socket, so a slow client cannot hold up the others; when its
+  outbox is full the socket is closed (4008) and the client resumes by seq.
+- Access is re-checked now and then (and at once on an `access.changed`
+  event): signing out, deactivation or losing membership closes the socket.
+"""
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from apps.accounts.selectors import officer_still_signed_in
+from apps.operations.events import officer_group
+
+logger = logging.getLogger(__name__)
+
+# Close codes: 4401 no credentials, 4403 not allowed, 4404 no such thing,
+# 4429 too many connections, 4008 too slow (outbox full).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_MANY = 4429
+CLOSE_TOO_SLOW = 4008
+OUTBOX_SIZE = 2000
+
+
+class _EncodedCache:
+    """Encode each event once per process, not once per socket."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key, build) -> str:
+        text = self.items.get(key)
+        if text is None:
+            text = build()
+            self.items[key] = text
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return text
+
+
+encoded = _EncodedCache()
+
+
+class CommandCentreConsumer(AsyncWebsocketConsumer):
+    client_handlers: dict[str, str] = {}
+
+    async def websocket_connect(self, message):
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_SIZE)
+        self.writer: asyncio.Task | None = None
+        self.watcher: asyncio.Task | None = None
+        self.closing = False
+        self.user = self.scope.get("user")
+        await super().websocket_connect(message)
+
+    async def dispatch(self, message):
+        # Channels' dispatch closes stale DB connections (a thread hop) before
+        # every message; our handlers touch the database only through
+        # database_sync_to_async, which does that itself.
+        handler = getattr(self, message["type"].replace(".", "_"), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    # --- connection life ---------------------------------------------------
+    async def refuse(self, code: int, error: str, message: str) -> None:
+        """Accept only to say why, then close with a code that says it too."""
+        await super().accept()
+        await self.send(text_data=json.dumps({"type": "error", "code": error, "message": message}))
+        await self.close(code=code)
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.writer = asyncio.create_task(self._write_outbox())
+        self.watcher = asyncio.create_task(self._watch_access())
+        if self.user is not None and self.user.is_authenticated:
+            await self.channel_layer.group_add(officer_group(self.user.pk), self.channel_name)
+
+    async def disconnect(self, code):
+        self.closing = True
+        for task in (self.writer, self.watcher):
+            if task is not None:
+                task.cancel()
+        if self.user is not None and self.user.is_authenticated:
+            await self.channel_layer.group_discard(officer_group(self.user.pk), self.channel_name)
+
+    async def _write_outbox(self) -> None:
+        while True:
+            text = await self.outbox.get()
+            if text is None:
+                return
+            await self.send(text_data=text)
+
+    def push(self, text: str) -> None:
+        """Queue a frame for this socket; close it if it cannot keep up."""
+        if self.closing:
+            return
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            self.closing = True
+            logger.warning("closing slow socket %s: outbox full", self.channel_name)
+            asyncio.create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def send_event(self, event: dict) -> None:
+        self.push(json.dumps(event, separators=(",", ":")))
+
+    async def send_error(self, code: str, message: str, **extra) -> None:
+        await self.send_event({"type": "error", "code": code, "message": message, **extra})
+
+    # --- access --------------------------------------------------------------
+    async def _watch_access(self) -> None:
+        period = settings.WS_RECHECK_SECONDS
+        while True:
+            await asyncio.sleep(period)
+            await self._recheck()
+
+    async def _recheck(self) -> None:
+        if self.closing:
+            return
+        if not await self.still_allowed():
+            self.closing = True
+            await self.send(
+                text_data=json.dumps(
+                    {"type": "error", "code": "access_revoked", "message": "Access revoked."}
+                )
+            )
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def still_allowed(self) -> bool:
+        session = self.scope.get("session")
+        return await database_sync_to_async(officer_still_signed_in)(
+            self.user.pk,
+            token=self.scope.get("auth_token"),
+            session_key=getattr(session, "session_key", None),
+        )
+
+    async def access_changed(self, event: dict) -> None:
+        await self._recheck()
+
+    # --- frames from the client ---------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None):
+        size = len(text_data or "") + len(bytes_data or b"")
+        if size > settings.WS_MAX_FRAME_BYTES:
+            await self.send_error(
+                "frame_too_large", f"Frames are limited to {settings.WS_MAX_FRAME_BYTES} bytes."
+            )
+            return
+        if text_data is None:
+            await self.send_error("bad_frame", "Send JSON text frames.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_json", "The frame is not valid JSON.")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error("bad_message", 'A message is a JSON object with a "type".')
+            return
+        name = self.client_handlers.get(content["type"])
+        if name is None:
+            await self.send_error(
+                "unknown_type",
+                f"Unknown message type; this socket takes: {', '.join(sorted(self.client_handlers)) or 'nothing'}.",
+            )
+            return
+        try:
+            await getattr(self, name)(content)
+        except StopConsumer:
+            raise
+        except Exception:
+            logger.exception("handler %s failed", name)
+            await self.send_error("server_error", "The server could not handle that message.")

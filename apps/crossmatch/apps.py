@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrossmatchConfig(AppConfig):
+    name = "apps.crossmatch"
+    label = "crossmatch"

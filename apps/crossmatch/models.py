@@ -1,0 +1,84 @@
+"""Matches between reports, the blocking index for fuzzy names, and noise control."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.operations.models import Operation
+from apps.reports.models import Party, Report
+
+
+class MatchKind(models.TextChoices):
+    EXACT = "exact", _("exact")
+    FUZZY = "fuzzy", _("fuzzy")
+
+
+class Match(models.Model):
+    """Two reports that share a selector or name similar people, addresses or companies.
+
+    One row per pair and selector: report_a is always the earlier report
+    (lower id), so the same pair found from either side is one row.
+    """
+
+    report_a = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    report_b = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=MatchKind.choices)
+    selector_type = models.CharField(max_length=20)
+    value = models.CharField(max_length=500)
+    score = models.FloatField(default=1.0)
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_a", "report_b", "selector_type", "value"], name="match_unique"
+            ),
+            models.CheckConstraint(condition=Q(report_a__lt=models.F("report_b")), name="match_ordered"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="match_score_range"),
+        ]
+        indexes = [models.Index(fields=["report_b"], name="match_report_b_idx")]
+
+
+class NameKey(models.Model):
+    """Blocking keys of the people, addresses and companies a report names.
+
+    Fuzzy candidates come from looking up a new name's keys here, never from
+    a scan of earlier reports.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="name_keys")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, null=True, related_name="+")
+    entity = models.CharField(max_length=10)  # person, address, company
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "key", "report", "party"], name="namekey_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["entity", "key"], name="namekey_lookup_idx")]
+
+
+class ExcludedSelector(models.Model):
+    """A value an operation's analysts decided never to alert on (a hub's address...)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="excluded_selectors")
+    selector_type = models.CharField(max_length=20)
+    normalised = models.CharField(max_length=500)
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    automatic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "selector_type", "normalised"], name="excluded_selector_unique"
+            )
+        ]

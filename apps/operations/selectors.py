@@ -1,0 +1,48 @@
+"""Reads of operations and rooms, scoped to the officer who asks."""
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import Officer
+
+from .models import Operation, Participation, Room, RoomMembership
+
+
+def operations_of(officer: Officer) -> QuerySet[Operation]:
+    """Operations the officer's agency takes part in."""
+    if not officer.is_active or not officer.agency_id:
+        return Operation.objects.none()
+    return Operation.objects.filter(participations__agency_id=officer.agency_id)
+
+
+def rooms_of(officer: Officer) -> QuerySet[Room]:
+    """Rooms the officer's agency is a member of, in operations it takes part in."""
+    if not officer.is_active or not officer.agency_id:
+        return Room.objects.none()
+    return Room.objects.filter(
+        memberships__agency_id=officer.agency_id,
+        operation__participations__agency_id=officer.agency_id,
+    ).select_related("operation")
+
+
+def operation_ids_of(officer: Officer) -> frozenset[int]:
+    if not officer.is_active or not officer.agency_id:
+        return frozenset()
+    return frozenset(
+        Participation.objects.filter(agency_id=officer.agency_id).values_list(
+            "operation_id", flat=True
+        )
+    )
+
+
+def room_ids_of(officer: Officer, operation_ids: frozenset[int]) -> frozenset[int]:
+    if not operation_ids:
+        return frozenset()
+    return frozenset(
+        RoomMembership.objects.filter(
+            agency_id=officer.agency_id, room__operation_id__in=operation_ids
+        ).values_list("room_id", flat=True)
+    )
+
+
+def officer_is_room_member(officer: Officer, room: Room) -> bool:
+    return rooms_of(officer).filter(pk=room.pk).exists()

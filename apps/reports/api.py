@@ -1,0 +1,117 @@
+"""REST edge for reports: parse, call one service or selector, serialize."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.core.pagination import Pagination
+from apps.operations.selectors import operations_of, rooms_of
+
+from .models import Handling, Kind
+from .payloads import report_payload
+from .selectors import reports_visible_to, room_reports_visible_to, with_details
+from .serializers import ReportIn, ReportOut
+from .services import ReportInvalid, ReportRefused, report_create
+
+import logging
+
+audit = logging.getLogger("commandcentre.audit")
+
+
+def client_address(request: Request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _int_param(request: Request, name: str, default: int = 0) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["A whole number is required."]}) from None
+    if value < 0:
+        raise ValidationError({name: ["Must be zero or more."]})
+    return value
+
+
+def _room_for(request: Request, room_id: int):
+    room = rooms_of(request.user).filter(pk=room_id).first()
+    if room is not None:
+        return room
+    # A room of one's own operation whose membership one lacks is a 403;
+    # anything else does not exist as far as this caller is concerned.
+    if operations_of(request.user).filter(rooms__pk=room_id).exists():
+        raise PermissionDenied("Your agency is not a member of this room.")
+    raise NotFound("No such room.")
+
+
+class RoomReportsView(APIView):
+    throttle_scope = "report_post"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after_seq", OpenApiTypes.INT, description="only reports after this seq"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
+            OpenApiParameter("handling", OpenApiTypes.STR, enum=Handling.values),
+            OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 of the author"),
+        ],
+        responses=ReportOut(many=True),
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        """Reports of the room the caller may read, oldest first, after `after_seq`."""
+        room = _room_for(request, room_id)
+        reports = room_reports_visible_to(
+            request.user, room, after_seq=_int_param(request, "after_seq")
+        )
+        if kind := request.query_params.get("kind"):
+            reports = reports.filter(kind=kind)
+        if handling := request.query_params.get("handling"):
+            reports = reports.filter(handling=handling)
+        if country := request.query_params.get("country"):
+            reports = reports.filter(country_id=country.upper())
+        paginator = Pagination()
+        page = paginator.paginate_queryset(reports, request, view=self)
+        audit.info(
+            "read room=%s reports=%s by=%s from=%s",
+            room.pk, ",".join(str(r.pk) for r in page), request.user.username,
+            client_address(request),
+        )
+        return paginator.get_paginated_response([report_payload(r) for r in page])
+
+    @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut})
+    def post(self, request: Request, room_id: int) -> Response:
+        """Post a report. The same client_id again returns the first report with 200."""
+        room = _room_for(request, room_id)
+        try:
+            posted = report_create(
+                room=room, author=request.user, data=request.data, origin=client_address(request)
+            )
+        except ReportInvalid as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except ReportRefused as exc:
+            raise PermissionDenied(exc.message) from None
+        return Response(
+            report_payload(posted.report),
+            status=status.HTTP_201_CREATED if posted.created else status.HTTP_200_OK,
+        )
+
+
+class ReportDetailView(APIView):
+    @extend_schema(responses=ReportOut)
+    def get(self, request: Request, report_id: int) -> Response:
+        """One report, if the caller may read it (404 otherwise)."""
+        report = get_object_or_404(with_details(reports_visible_to(request.user)), pk=report_id)
+        audit.info(
+            "read report=%s by=%s from=%s", report.pk, request.user.username, client_address(request)
+        )
+        return Response(report_payload(report))

@@ -1,0 +1,199 @@
+"""The room socket: live reports, posting, catch-up and presence."""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from apps.core.presence import Seat, presence, presence_summary
+from apps.core.sockets import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHENTICATED,
+    CommandCentreConsumer,
+    encoded,
+)
+from apps.operations.events import room_group
+from apps.operations.models import Room
+
+from .payloads import report_payload
+from .selectors import room_reports_visible_to, viewer_for
+from .services import ReportInvalid, ReportRefused, report_create
+from .visibility import ReportAccess, may_read
+
+import logging
+
+audit = logging.getLogger("commandcentre.audit")
+RESUME_BATCH = 500
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def _load_room(room_id: int) -> Room | None:
+    return Room.objects.select_related("operation").filter(pk=room_id).first()
+
+
+def _resume(officer, room, after_seq, viewer) -> list[dict]:
+    reports = list(
+        room_reports_visible_to(officer, room, after_seq=after_seq, viewer=viewer)[: RESUME_BATCH + 1]
+    )
+    return [report_payload(r) for r in reports]
+
+
+class RoomConsumer(CommandCentreConsumer):
+    """`/ws/rooms/{id}/`: report.created, presence and error events; report.create and resume."""
+
+    client_handlers = {"report.create": "handle_create", "resume": "handle_resume"}
+
+    async def connect(self):
+        if self.user is None or not self.user.is_authenticated:
+            await self.refuse(CLOSE_UNAUTHENTICATED, "unauthenticated", "Sign in or send a token.")
+            return
+        room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.room = await database_sync_to_async(_load_room)(room_id)
+        self.viewer = await database_sync_to_async(viewer_for)(self.user)
+        if self.room is None or self.room.operation_id not in self.viewer.operation_ids:
+            await self.refuse(CLOSE_NOT_FOUND, "not_found", "No such room.")
+            return
+        if self.room.pk not in self.viewer.room_ids:
+            await self.refuse(CLOSE_FORBIDDEN, "not_member", "Your agency is not a member of this room.")
+            return
+        count = await presence().officer_connect(self.user.pk, self.channel_name)
+        if count > settings.WS_MAX_CONNECTIONS_PER_OFFICER:
+            await presence().officer_disconnect(self.user.pk, self.channel_name)
+            await self.refuse(
+                CLOSE_TOO_MANY,
+                "too_many_connections",
+                f"At most {settings.WS_MAX_CONNECTIONS_PER_OFFICER} open sockets per officer.",
+            )
+            return
+        self.bucket = TokenBucket(settings.WS_REPORTS_PER_SECOND, settings.WS_REPORTS_BURST)
+        self.group = room_group(self.room.pk)
+        self.seat = Seat(
+            channel=self.channel_name,
+            officer_id=self.user.pk,
+            username=self.user.username,
+            agency_id=self.user.agency_id,
+            agency=self.user.agency.name,
+            country=self.user.agency.country_id,
+        )
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await presence().join(self.group, self.seat)
+        await self._announce_presence()
+
+    async def disconnect(self, code):
+        seat = getattr(self, "seat", None)
+        if seat is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await presence().leave(self.group, seat)
+            await presence().officer_disconnect(self.user.pk, self.channel_name)
+            await self._announce_presence()
+        await super().disconnect(code)
+
+    async def _announce_presence(self) -> None:
+        seats = await presence().seats(self.group)
+        await self.channel_layer.group_send(
+            self.group, {"type": "presence.changed", "online": presence_summary(seats)}
+        )
+
+    async def _recheck(self) -> None:
+        await super()._recheck()
+        if not self.closing and getattr(self, "seat", None):
+            # Refresh this socket's presence entry and what its officer may read.
+            await presence().join(self.group, self.seat)
+            self.viewer = await database_sync_to_async(viewer_for)(self.user)
+
+    async def still_allowed(self) -> bool:
+        if not await super().still_allowed():
+            return False
+        viewer = await database_sync_to_async(viewer_for)(self.user)
+        return self.room.pk in viewer.room_ids
+
+    # --- events from the channel layer ---------------------------------------
+    async def report_created(self, event: dict) -> None:
+        access = ReportAccess.from_dict(event["access"])
+        if not may_read(self.viewer, access):
+            return
+        text = encoded.get(
+            ("report.created", access.report_id),
+            lambda: json.dumps(
+                {"type": "report.created", "report": event["report"]}, separators=(",", ":")
+            ),
+        )
+        self.push(text)
+
+    async def presence_changed(self, event: dict) -> None:
+        await self.send_event({"type": "presence", "room": self.room.pk, "online": event["online"]})
+
+    # --- messages from the client --------------------------------------------
+    async def handle_create(self, content: dict) -> None:
+        if not self.bucket.take():
+            await self.send_error(
+                "rate_limited",
+                f"At most {settings.WS_REPORTS_PER_SECOND:g} reports per second.",
+                client_id=_client_id(content),
+            )
+            return
+        try:
+            posted = await database_sync_to_async(report_create)(
+                room=self.room, author=self.user, data=content.get("report"), origin=self._origin()
+            )
+        except ReportInvalid as exc:
+            await self.send_error(
+                "invalid", "The report has errors.", errors=exc.errors, client_id=_client_id(content)
+            )
+            return
+        except ReportRefused as exc:
+            await self.send_error(exc.code, exc.message, client_id=_client_id(content))
+            return
+        await self.send_event(
+            {
+                "type": "report.ack",
+                "client_id": str(posted.report.client_id),
+                "id": posted.report.pk,
+                "seq": posted.report.seq,
+                "created": posted.created,
+            }
+        )
+
+    async def handle_resume(self, content: dict) -> None:
+        after_seq = content.get("after_seq", 0)
+        if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
+            await self.send_error("invalid", "after_seq must be a whole number >= 0.")
+            return
+        payloads = await database_sync_to_async(_resume)(self.user, self.room, after_seq, self.viewer)
+        more = len(payloads) > RESUME_BATCH
+        payloads = payloads[:RESUME_BATCH]
+        for payload in payloads:
+            self.push(json.dumps({"type": "report.created", "report": payload}, separators=(",", ":")))
+        audit.info(
+            "read room=%s reports=%s by=%s via=resume from=%s",
+            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self._origin(),
+        )
+        last = payloads[-1]["seq"] if payloads else after_seq
+        await self.send_event({"type": "resume.done", "after_seq": after_seq, "last_seq": last, "more": more})
+
+    def _origin(self) -> str:
+        client = self.scope.get("client")
+        return f"{client[0]}:{client[1]}" if client else ""
+
+
+def _client_id(content: dict):
+    report = content.get("report")
+    return report.get("client_id") if isinstance(report, dict) else None

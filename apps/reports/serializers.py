@@ -1,0 +1,84 @@
+"""The REST edge's description of reports, for the OpenAPI schema.
+
+Responses are built by payloads.report_payload (shared with the sockets);
+these classes document that shape, and a test keeps the two in step.
+"""
+
+from rest_framework import serializers
+
+from .inputs import ReportInput
+
+
+class PartyOut(serializers.Serializer):
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    company = serializers.CharField()
+
+
+class LocationOut(serializers.Serializer):
+    name = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+    site_type = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+
+
+class SeizureOut(serializers.Serializer):
+    category = serializers.CharField()
+    quantity = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class ParcelOut(serializers.Serializer):
+    tracking_number = serializers.CharField()
+    carrier = serializers.CharField()
+    origin_country = serializers.CharField(allow_null=True)
+    destination_country = serializers.CharField(allow_null=True)
+    declared_content = serializers.CharField()
+    weight_g = serializers.IntegerField(allow_null=True)
+    sender = PartyOut(allow_null=True)
+    recipient = PartyOut(allow_null=True)
+
+
+class SelectorOut(serializers.Serializer):
+    type = serializers.CharField()
+    value = serializers.CharField()
+    normalised = serializers.CharField()
+    source = serializers.CharField()
+
+
+class AgencyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    room = serializers.IntegerField()
+    operation = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    client_id = serializers.UUIDField()
+    kind = serializers.CharField()
+    handling = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    occurred_at = serializers.DateTimeField(allow_null=True)
+    author = serializers.CharField()
+    agency = AgencyOut()
+    country = serializers.CharField()
+    body = serializers.CharField()
+    location = LocationOut()
+    checks_count = serializers.IntegerField(allow_null=True)
+    outcome = serializers.CharField()
+    seizures = SeizureOut(many=True)
+    parcel = ParcelOut(allow_null=True)
+    people = PartyOut(many=True)
+    selectors = SelectorOut(many=True)
+    recipients = serializers.ListField(child=serializers.CharField())
+    amends = serializers.IntegerField(allow_null=True)
+
+
+ReportIn = ReportInput
