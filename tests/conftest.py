@@ -1,0 +1,52 @@
+import pytest
+
+from apps.accounts.models import Country, Role
+from apps.reports.services import report_create
+
+from .factories import AgencyFactory, OfficerFactory, RoomFactory, join, report_data, take_part
+
+
+@pytest.fixture
+def world(db):
+    """One operation, two rooms, three countries.
+
+    - room `postal`: members GR customs, BG customs and the coordinator body
+    - room `balkan`: members AL police and the coordinator body
+    - DE police takes part in the operation but is in no room
+    - FR police does not take part at all
+    """
+    from types import SimpleNamespace
+
+    gr = AgencyFactory(country=Country.objects.get(code="GR"), name="Hellenic Customs", kind="customs")
+    bg = AgencyFactory(country=Country.objects.get(code="BG"), name="Bulgarian Customs", kind="customs")
+    al = AgencyFactory(country=Country.objects.get(code="AL"), name="Albanian Police", kind="police")
+    de = AgencyFactory(country=Country.objects.get(code="DE"), name="German Police", kind="police")
+    fr = AgencyFactory(country=Country.objects.get(code="FR"), name="French Police", kind="police")
+    europol = AgencyFactory(country=Country.objects.get(code="NL"), name="Europol", kind="coordinator")
+    postal = RoomFactory(name="Postal hubs")
+    balkan = RoomFactory(name="Balkan route", operation=postal.operation)
+    join(postal, gr, bg, europol)
+    join(balkan, al, europol)
+    take_part(postal.operation, de)
+    return SimpleNamespace(
+        operation=postal.operation,
+        postal=postal,
+        balkan=balkan,
+        gr_officer=OfficerFactory(username="gr.officer", agency=gr),
+        gr_liaison=OfficerFactory(username="gr.liaison", agency=gr, role=Role.LIAISON),
+        bg_officer=OfficerFactory(username="bg.officer", agency=bg),
+        al_officer=OfficerFactory(username="al.officer", agency=al, role=Role.LIAISON),
+        de_officer=OfficerFactory(username="de.officer", agency=de),
+        fr_officer=OfficerFactory(username="fr.officer", agency=fr),
+        coordinator=OfficerFactory(username="coordinator", agency=europol, role=Role.COORDINATOR),
+    )
+
+
+@pytest.fixture
+def post(world):
+    """post(author, room, **fields) -> Report, through the real service."""
+
+    def _post(author, room, kind="update", **fields):
+        return report_create(room=room, author=author, data=report_data(kind, **fields)).report
+
+    return _post
