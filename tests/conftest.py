@@ -6,6 +6,21 @@ from apps.reports.services import report_create
 from .factories import AgencyFactory, OfficerFactory, RoomFactory, join, report_data, take_part
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Unit tests run Celery tasks in-process even when REDIS_URL names a broker;
+    tests marked `services` start real workers and keep the broker."""
+    from commandcentre.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def world(db):
     """One operation, two rooms, three countries.
