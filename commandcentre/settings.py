@@ -216,7 +216,7 @@ WS_MAX_CONNECTIONS_PER_OFFICER = env.int("WS_MAX_CONNECTIONS_PER_OFFICER", 10)
 WS_REPORTS_PER_SECOND = env.float("WS_REPORTS_PER_SECOND", 20.0)
 WS_REPORTS_BURST = env.int("WS_REPORTS_BURST", 40)
 # How often a socket re-checks that its officer may still be there.
-WS_RECHECK_SECONDS = env.float("WS_RECHECK_SECONDS", 5.0)
+WS_RECHECK_SECONDS = env.float("WS_RECHECK_SECONDS", 10.0)
 
 # --- security (production passes `manage.py check --deploy`) ---------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
