@@ -58,10 +58,15 @@ def world(db):
 
 
 @pytest.fixture
-def post(world):
-    """post(author, room, **fields) -> Report, through the real service."""
+def post(world, django_capture_on_commit_callbacks):
+    """post(author, room, **fields) -> Report, through the real service.
+
+    What the service does on commit (publish, cross-match in-process) runs
+    as it would after a real commit.
+    """
 
     def _post(author, room, kind="update", **fields):
-        return report_create(room=room, author=author, data=report_data(kind, **fields)).report
+        with django_capture_on_commit_callbacks(execute=True):
+            return report_create(room=room, author=author, data=report_data(kind, **fields)).report
 
     return _post

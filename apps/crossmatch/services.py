@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.alerts.services import alerts_create_for_match
@@ -17,6 +18,7 @@ from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import with_details
 
 from .models import ExcludedSelector, Match, MatchKind, NameKey
+from .names import PERSON_MATCH_THRESHOLD, PersonRecord, person_keys, person_score
 
 logger = logging.getLogger(__name__)
 FUZZY_TYPES = ("person", "address", "company")
@@ -37,6 +39,8 @@ def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Can
     found: list[Candidate] = []
     for selector in report.selectors.all():
         key = (selector.type, selector.normalised)
+        if selector.type == PERSON and not selector.source.startswith("selectors"):
+            continue  # named people are matched fuzzily, by name and date of birth
         if key in excluded:
             continue
         others = list(
@@ -120,9 +124,52 @@ def report_match(report_id: int) -> list[Match]:
     return created
 
 
-def fuzzy_candidates(report: Report) -> list[Candidate]:
-    return []
+PERSON = "person"
+# How many of the best-blocked earlier people one name is scored against.
+MAX_FUZZY_CANDIDATES = 200
 
 
 def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
-    return []
+    """Blocking keys of the people a report names, written with the report."""
+    rows = []
+    for party in parties:
+        if party.name.strip():
+            for key in person_keys(party.name, report.country_id):
+                rows.append(NameKey(report=report, party=party, entity=PERSON, key=key[:64]))
+    return rows
+
+
+def fuzzy_candidates(report: Report) -> list[Candidate]:
+    """Earlier people whose names share blocking keys with this report's, scored."""
+    found: list[Candidate] = []
+    for party in report.parties.all():
+        if not party.name.strip():
+            continue
+        keys = list(person_keys(party.name, report.country_id))
+        blocked = (
+            NameKey.objects.filter(entity=PERSON, key__in=keys)
+            .exclude(report_id=report.pk)
+            .values("party_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared")[:MAX_FUZZY_CANDIDATES]
+        )
+        party_ids = [row["party_id"] for row in blocked]
+        this = PersonRecord(party.name, party.date_of_birth, report.country_id)
+        for other in Party.objects.filter(pk__in=party_ids).select_related("report"):
+            score, reasons = person_score(
+                this, PersonRecord(other.name, other.date_of_birth, other.report.country_id)
+            )
+            if score < PERSON_MATCH_THRESHOLD:
+                continue
+            earlier = other if other.report_id < report.pk else party
+            found.append(
+                Candidate(
+                    other_id=other.report_id,
+                    kind=MatchKind.FUZZY,
+                    selector_type=PERSON,
+                    value=earlier.name,
+                    score=round(min(max(score, 0.0), 1.0), 4),
+                    reasons=reasons,
+                )
+            )
+    return found

@@ -1,0 +1,127 @@
+"""Cross-matching through the real write path, tasks in-process."""
+
+import pytest
+
+from apps.alerts.models import Alert
+from apps.alerts.payloads import alert_payload
+from apps.crossmatch.models import ExcludedSelector, Match
+from apps.crossmatch.services import report_match
+from apps.crossmatch.tasks import sweep_unmatched_reports_task
+from apps.reports.models import Report
+from apps.reports.selectors import viewer_for
+
+PARCEL = {
+    "tracking_number": "RR123456785US",
+    "recipient": {
+        "name": "Γιώργος Παπαδόπουλος",
+        "phone": "694 123 4567",
+        "date_of_birth": "1984-03-12",
+    },
+}
+
+
+def test_same_phone_in_two_rooms_raises_one_match_and_alerts_everyone_concerned(world, post):
+    hit = post(world.gr_officer, world.postal, "hit", handling="amber", parcel=PARCEL)
+    intel = post(
+        world.al_officer, world.balkan, "intel", body="Buyer uses +30 694 123 4567 on Telegram."
+    )
+
+    match = Match.objects.get(selector_type="phone")
+    assert (match.report_a_id, match.report_b_id, match.value) == (
+        hit.pk,
+        intel.pk,
+        "+306941234567",
+    )
+    recipients = set(Alert.objects.filter(match=match).values_list("officer__username", flat=True))
+    assert recipients == {"gr.officer", "gr.liaison", "al.officer", "coordinator"}
+    assert Report.objects.filter(matched_at__isnull=True).count() == 0
+
+
+def test_alert_about_a_report_the_recipient_may_not_read_says_only_who_holds_it(world, post):
+    hit = post(world.gr_officer, world.postal, "hit", handling="amber", parcel=PARCEL)
+    post(world.al_officer, world.balkan, "intel", body="Buyer uses +30 694 123 4567.")
+    alert = Alert.objects.get(officer=world.al_officer, match__selector_type="phone")
+
+    payload = alert_payload(alert, viewer_for(world.al_officer))
+
+    hidden = payload["match"]["reports"][0]
+    assert hidden == {
+        "id": hit.pk,
+        "agency": "Hellenic Customs",
+        "country": "GR",
+        "handling": "amber",
+    }
+    assert "body" in payload["match"]["reports"][1]
+    assert "Papadop" not in str(payload)
+
+
+def test_matching_twice_makes_no_duplicates(world, post):
+    post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    intel = post(world.al_officer, world.balkan, "intel", body="Buyer +30 694 123 4567.")
+    matches, alerts = Match.objects.count(), Alert.objects.count()
+    Report.objects.filter(pk=intel.pk).update(matched_at=None)
+
+    assert report_match(intel.pk) == []
+    assert (Match.objects.count(), Alert.objects.count()) == (matches, alerts)
+
+
+def test_greek_name_matches_its_latin_transliteration_with_the_same_birth_date(world, post):
+    post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    post(
+        world.bg_officer,
+        world.postal,
+        "intel",
+        people=[{"name": "Giorgos Papadopoulos", "date_of_birth": "1984-03-12"}],
+    )
+
+    match = Match.objects.get(kind="fuzzy")
+    assert match.selector_type == "person"
+    assert match.value == "Γιώργος Παπαδόπουλος"
+    assert match.score >= 0.9
+    assert any("date of birth" in reason for reason in match.reasons)
+
+
+def test_same_name_with_another_birth_date_is_not_a_match(world, post):
+    post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    post(
+        world.bg_officer,
+        world.postal,
+        "intel",
+        people=[{"name": "Giorgos Papadopoulos", "date_of_birth": "1961-07-30"}],
+    )
+
+    assert not Match.objects.filter(kind="fuzzy").exists()
+
+
+def test_a_selector_in_too_many_reports_stops_alerting_and_is_listed(world, post, settings):
+    settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR = 2
+    for _ in range(3):
+        post(world.gr_officer, world.postal, "intel", body="Hub phone +30 210 123 4567.")
+    alerts = Alert.objects.count()
+
+    post(world.bg_officer, world.postal, "intel", body="Call +30 210 123 4567.")
+
+    assert Alert.objects.count() == alerts
+    excluded = ExcludedSelector.objects.get()
+    assert (excluded.selector_type, excluded.normalised, excluded.automatic) == (
+        "phone",
+        "+302101234567",
+        True,
+    )
+
+
+def test_sweep_matches_a_report_whose_task_was_lost(world, post, monkeypatch):
+    from apps.crossmatch import tasks
+
+    monkeypatch.setattr(tasks.match_report_task, "delay", lambda *a: None)
+    monkeypatch.setattr("apps.core.events.enqueue_on_commit", lambda *a: None)
+    first = post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    second = post(world.al_officer, world.balkan, "intel", body="Buyer +30 694 123 4567.")
+    monkeypatch.undo()
+    Report.objects.update(matched_at=None)
+    Match.objects.all().delete()
+
+    assert sweep_unmatched_reports_task(older_than_seconds=0) == 2
+
+    assert Match.objects.filter(report_a=first, report_b=second).exists()
+    assert not Report.objects.filter(matched_at__isnull=True).exists()
