@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.crossmatch",
     "apps.alerts",
     "apps.dashboard",
+    "apps.intel",
     "apps.web",
 ]
 

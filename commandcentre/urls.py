@@ -43,5 +43,6 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("api/v1/", include("apps.intel.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -72,11 +72,12 @@ def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Can
     return found
 
 
-def report_match(report_id: int) -> list[Match]:
+def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
     """Find and save the report's matches and alert the officers concerned.
 
     Idempotent: a report already marked as matched is left alone, and the
     unique constraint on (pair, selector) makes a concurrent run harmless.
+    With alert=False (bulk imports) the caller tells people in a summary.
     """
     report = with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
     if report is None or report.matched_at is not None:
@@ -116,7 +117,8 @@ def report_match(report_id: int) -> list[Match]:
             )
             if is_new:
                 match.report_a, match.report_b = first, second
-                alerts_create_for_match(match)
+                if alert:
+                    alerts_create_for_match(match)
                 created.append(match)
         locked.update(matched_at=timezone.now())
     if created:
