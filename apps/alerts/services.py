@@ -34,15 +34,20 @@ def officers_concerned(match: Match) -> list[Officer]:
     )
 
 
-def alerts_create_for_match(match: Match) -> list[Alert]:
-    """One alert per concerned officer, published to each once committed."""
-    created = []
-    for officer in officers_concerned(match):
-        alert, is_new = Alert.objects.get_or_create(officer=officer, match=match)
-        if is_new:
-            created.append(alert)
-            events.alert_created_on_commit(officer.pk, alert_payload(alert, viewer_for(officer)))
-    return created
+def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> list[Alert]:
+    """One alert per concerned officer of a match just made, published once committed.
+
+    `viewers` caches each officer's visibility facts across the matches of one run.
+    """
+    viewers = {} if viewers is None else viewers
+    officers = officers_concerned(match)
+    # The match was created in this transaction, so none of these exist yet.
+    alerts = Alert.objects.bulk_create([Alert(officer=o, match=match) for o in officers])
+    for officer, alert in zip(officers, alerts, strict=True):
+        if officer.pk not in viewers:
+            viewers[officer.pk] = viewer_for(officer)
+        events.alert_created_on_commit(officer.pk, alert_payload(alert, viewers[officer.pk]))
+    return alerts
 
 
 @transaction.atomic

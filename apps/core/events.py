@@ -5,14 +5,48 @@ publish that fails (Redis restarting) is logged and dropped: the report is
 saved, and clients catch up by `seq`.
 """
 
+import asyncio
 import logging
+import os
+import threading
 from functools import partial
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+PUBLISH_TIMEOUT = 5.0
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_pid: int | None = None
+_loop_lock = threading.Lock()
+
+
+def _publishing_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived event loop per process for publishing from plain sync code.
+
+    async_to_sync outside of an ASGI server makes a new loop, and with it a
+    new Redis connection, for every call (channels_redis #332); a Celery
+    worker publishing several alerts per report would pay that each time.
+    """
+    global _loop, _loop_pid
+    with _loop_lock:
+        if _loop is None or _loop_pid != os.getpid() or _loop.is_closed():
+            _loop = asyncio.new_event_loop()
+            _loop_pid = os.getpid()
+            threading.Thread(target=_loop.run_forever, name="publish-loop", daemon=True).start()
+        return _loop
+
+
+def _under_asgi_server() -> bool:
+    """True in a thread that sync_to_async runs for an ASGI server's loop."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return (
+        loop is not None
+        and loop.is_running()
+        and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+    )
 
 
 def publish(group: str, event: dict) -> bool:
@@ -21,7 +55,14 @@ def publish(group: str, event: dict) -> bool:
     if layer is None:
         return False
     try:
-        async_to_sync(layer.group_send)(group, event)
+        if _under_asgi_server() or isinstance(layer, InMemoryChannelLayer):
+            # The server's own loop (and, in-process, the one the sockets use).
+            async_to_sync(layer.group_send)(group, event)
+        else:
+            future = asyncio.run_coroutine_threadsafe(
+                layer.group_send(group, event), _publishing_loop()
+            )
+            future.result(timeout=PUBLISH_TIMEOUT)
     except Exception:  # the layer is a hint; never fail the writer because of it
         logger.warning("could not publish %s to %s", event.get("type"), group, exc_info=True)
         return False

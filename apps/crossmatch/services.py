@@ -9,8 +9,9 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count
+from collections import Counter
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.alerts.services import alerts_create_for_match
@@ -18,7 +19,13 @@ from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import with_details
 
 from .models import ExcludedSelector, Match, MatchKind, NameKey
-from .names import PERSON_MATCH_THRESHOLD, PersonRecord, person_keys, person_score
+from .names import (
+    PERSON_MATCH_THRESHOLD,
+    PersonRecord,
+    analyse_name,
+    person_keys,
+    person_score,
+)
 
 logger = logging.getLogger(__name__)
 FUZZY_TYPES = ("person", "address", "company")
@@ -95,6 +102,7 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
         )
     }
     created: list[Match] = []
+    viewers: dict = {}
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
@@ -118,7 +126,7 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
             if is_new:
                 match.report_a, match.report_b = first, second
                 if alert:
-                    alerts_create_for_match(match)
+                    alerts_create_for_match(match, viewers=viewers)
                 created.append(match)
         locked.update(matched_at=timezone.now())
     if created:
@@ -127,8 +135,29 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
 
 
 PERSON = "person"
+# Rows read per blocking key: a key as common as a frequent given name then
+# costs no more than a rare one, so matching time does not grow with the data.
+ROWS_PER_KEY = 64
 # How many of the best-blocked earlier people one name is scored against.
-MAX_FUZZY_CANDIDATES = 200
+MAX_FUZZY_CANDIDATES = 40
+# A shared (date of birth, name start) key is worth this many shared name keys.
+DOB_KEY_WEIGHT = 6
+
+
+def person_blocking_keys(name: str, date_of_birth, country: str | None) -> set[str]:
+    """The name's keys, plus (date of birth, first letters of each name) keys.
+
+    The date keys are very selective, so even the most common name is found
+    when the date of birth is known.
+    """
+    keys = set(person_keys(name, country))
+    if date_of_birth:
+        day = date_of_birth.strftime("%Y%m%d")
+        for token in analyse_name(name, country):
+            for form in token.forms[:2]:
+                if len(form) >= 2:
+                    keys.add(f"d:{day}:{form[:3]}")
+    return {key[:64] for key in keys}
 
 
 def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
@@ -136,9 +165,35 @@ def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]
     rows = []
     for party in parties:
         if party.name.strip():
-            for key in person_keys(party.name, report.country_id):
-                rows.append(NameKey(report=report, party=party, entity=PERSON, key=key[:64]))
+            for key in person_blocking_keys(party.name, party.date_of_birth, report.country_id):
+                rows.append(NameKey(report=report, party=party, entity=PERSON, key=key))
     return rows
+
+
+def _blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
+    """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
+    shared: Counter = Counter()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
+            "CROSS JOIN LATERAL (SELECT party_id FROM crossmatch_namekey "
+            "WHERE entity = %s AND key = k.key AND report_id <> %s LIMIT %s) nk"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [sorted(keys), PERSON, exclude_report_id, ROWS_PER_KEY])
+            rows = cursor.fetchall()
+    else:
+        rows = []
+        for key in keys:
+            rows += [
+                (key, party_id)
+                for party_id in NameKey.objects.filter(entity=PERSON, key=key)
+                .exclude(report_id=exclude_report_id)
+                .values_list("party_id", flat=True)[:ROWS_PER_KEY]
+            ]
+    for key, party_id in rows:
+        shared[party_id] += DOB_KEY_WEIGHT if key.startswith("d:") else 1
+    return shared
 
 
 def fuzzy_candidates(report: Report) -> list[Candidate]:
@@ -147,15 +202,9 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
     for party in report.parties.all():
         if not party.name.strip():
             continue
-        keys = list(person_keys(party.name, report.country_id))
-        blocked = (
-            NameKey.objects.filter(entity=PERSON, key__in=keys)
-            .exclude(report_id=report.pk)
-            .values("party_id")
-            .annotate(shared=Count("id"))
-            .order_by("-shared")[:MAX_FUZZY_CANDIDATES]
-        )
-        party_ids = [row["party_id"] for row in blocked]
+        keys = person_blocking_keys(party.name, party.date_of_birth, report.country_id)
+        blocked = _blocked_parties(keys, report.pk)
+        party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
         this = PersonRecord(party.name, party.date_of_birth, report.country_id)
         for other in Party.objects.filter(pk__in=party_ids).select_related("report"):
             score, reasons = person_score(
