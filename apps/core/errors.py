@@ -1,12 +1,21 @@
 """REST errors: field errors as one level of paths, like the WebSocket `error` event."""
 
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.reports.inputs import flatten_errors
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django would answer with its HTML 400 page; an API client needs the JSON error.
+        return Response(
+            {"non_field_errors": ["The request body is too large."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError) and isinstance(response.data, dict):
         response.data = flatten_errors(response.data)

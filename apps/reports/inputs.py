@@ -187,7 +187,10 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(errors, dict):
         for key, value in errors.items():
-            if key == "non_field_errors" and prefix:
+            if isinstance(key, int):
+                # DRF reports a list's item errors as {index: errors}.
+                path = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix:
                 path = prefix
             else:
                 path = f"{prefix}.{key}" if prefix else str(key)

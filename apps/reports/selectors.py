@@ -19,6 +19,7 @@ def viewer_for(officer: Officer) -> Viewer:
         is_coordinator=officer.is_coordinator and officer.is_active,
         operation_ids=operation_ids,
         room_ids=room_ids_of(officer, operation_ids),
+        is_active=officer.is_active,
     )
 
 

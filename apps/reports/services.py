@@ -68,15 +68,16 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
         raise ReportRefused("forbidden", "This account cannot post reports.")
     if not officer_is_room_member(author, room):
         raise ReportRefused("not_member", "Your agency is not a member of this room.")
-    if room.operation.is_closed:
-        raise ReportRefused("operation_closed", "The operation is closed; it is read-only.")
 
     parsed, errors = parse_report(data)
     if errors:
         raise ReportInvalid(errors)
     existing = _existing(author, parsed["client_id"])
     if existing is not None:
+        # A retry writes nothing, so it is answered even once the operation is closed.
         return _replay(existing, room)
+    if room.operation.is_closed:
+        raise ReportRefused("operation_closed", "The operation is closed; it is read-only.")
 
     country = author.agency.country_id
     selectors, selector_errors = extract_from_report(data, default_region=country)

@@ -34,6 +34,8 @@ class Viewer:
     is_coordinator: bool
     operation_ids: frozenset[int]
     room_ids: frozenset[int]
+    # An inactive account reads nothing, not even what it wrote.
+    is_active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ class ReportAccess:
 
 
 def may_read(viewer: Viewer, report: ReportAccess) -> bool:
+    if not viewer.is_active:
+        return False
     if report.author_id == viewer.officer_id:
         return True
     if report.operation_id not in viewer.operation_ids:
@@ -90,6 +94,8 @@ def may_export(viewer: Viewer, report: ReportAccess) -> bool:
 
 def readable_q(viewer: Viewer) -> Q:
     """The same rule as `may_read`, as a filter on Report."""
+    if not viewer.is_active:
+        return Q(pk__in=[])
     in_operation = Q(room__operation_id__in=viewer.operation_ids)
     named_recipient = Exists(
         ReportRecipient.objects.filter(report=OuterRef("pk"), officer_id=viewer.officer_id)
