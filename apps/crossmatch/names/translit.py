@@ -39,6 +39,7 @@ __all__ = [
     "display_forms",
     "fold",
     "fold_forms",
+    "plain_forms",
     "strip_diacritics",
 ]
 
@@ -186,7 +187,8 @@ def greek_to_latin(word: str, scheme: str = "elot", chi: str = "ch") -> str:
             i += 2
             continue
         if (not elot and pair == "γι" and after in _GR_VOWELS
-                and not (i + 2 < n and dia[i + 2])):
+                and not (i + 2 < n and dia[i + 2])
+                and (start or letters[i - 1] in _GR_VOWELS)):
             out.append("y")
             i += 2
             continue
@@ -275,7 +277,8 @@ def latin_forms(word: str, lang_hint: str | None = None) -> tuple[str, ...]:
         if latin >= other:
             return (word.translate(_HOMOGLYPHS),)
     if any(_is_greek(c) for c in word):
-        forms = [greek_to_latin(word, "elot", "kh"), greek_to_latin(word, "phonetic", "kh")]
+        forms = [greek_to_latin(word, "elot", "kh"), greek_to_latin(word, "phonetic", "kh"),
+                 unidecode(word).lower()]  # Erasmian, as generic tools write it
         if any(_is_cyrillic(c) for c in word):
             forms = [cyrillic_to_latin(f, lang_hint or "bg") for f in forms]
         return tuple(dict.fromkeys(forms))
@@ -307,7 +310,9 @@ def display_forms(text: str, country: str | None = None) -> list[str]:
         if any(_is_greek(c) for c in w):
             opts = [greek_to_latin(w, "elot", "ch"), greek_to_latin(w, "phonetic", "h")]
         else:
-            opts = [f.translate(_DISPLAY).replace("dzh", "dzh") for f in latin_forms(w, lang)]
+            opts = [f.translate(_DISPLAY) for f in latin_forms(w, lang)]
+        if w[:1].isupper():
+            opts = [o[:1].upper() + o[1:] for o in opts]
         for k, v in enumerate(variants):
             v.append(opts[min(k, len(opts) - 1)])
     return list(dict.fromkeys("".join(v) for v in variants))
@@ -329,9 +334,12 @@ _PREMAP = {
 
 _RULES_BASE = {
     "tsch": "C", "dzh": "J", "dzs": "J", "sch": "S", "tch": "C", "xh": "J", "gj": "J",
-    "dj": "J", "cz": "C", "cs": "C", "sh": "S", "sz": "S", "zh": "Z", "zs": "Z",
+    "dj": "J", "kj": "C", "cz": "C", "cs": "C", "sh": "S", "sz": "S", "zh": "Z", "zs": "Z",
     "kh": "h", "ph": "f", "th": "t", "dh": "d", "gh": "g", "ts": "C", "tz": "C",
     "ck": "k", "q": "k", "w": "v", "x": "ks", "ou": "u", "ae": "a", "oe": "o", "ue": "u",
+    # Greek in Latin: ELOT writes mp/nt/gk where others write b/d/g (initial) or
+    # mb/nd/ng (medial); Erasmian writes gg for ng
+    "gk": "ng", "nd": "nt", "mb": "mp", "gg": "ng",
 }
 
 
@@ -345,6 +353,9 @@ _RE_H_MODE = _compile({"chr": "hr", "ch": "h"})
 _MAP_C = {**_RULES_BASE, "chr": "kr", "ch": "C"}
 _MAP_H = {**_RULES_BASE, "chr": "hr", "ch": "h"}
 _RE_INITIAL_J = re.compile(r"^(?:gi|yi|y)(?=[aeou])|^y(?=i)")
+_RE_INITIAL_GREEK = re.compile(r"^(?:mp|nt|ng)")
+_INITIAL_GREEK = {"mp": "b", "nt": "d", "ng": "g"}
+_RE_MEDIAL_GI = re.compile(r"(?<=.)gi(?=[aeou])")
 _RE_INITIAL_K = re.compile(r"^c(?=[aoulr])")
 _RE_DOUBLE = re.compile(r"(.)\1+")
 _PLACEHOLDERS = str.maketrans({"C": "c", "S": "s", "Z": "z", "J": "j"})
@@ -376,7 +387,9 @@ def _fold_ascii(s: str, h_mode: bool) -> str:
             lambda m: "C" if (m.group(0) == "ch" and m.end() == n) else _MAP_H[m.group(0)], s)
     else:
         s = _RE_C_MODE.sub(lambda m: _MAP_C[m.group(0)], s)
+    s = _RE_INITIAL_GREEK.sub(lambda m: _INITIAL_GREEK[m.group(0)], s)
     s = _RE_INITIAL_J.sub("J", s)
+    s = _RE_MEDIAL_GI.sub("i", s)
     s = _RE_INITIAL_K.sub("k", s)
     s = s.replace("y", "i")
     s = s.translate(_PLACEHOLDERS)
@@ -406,3 +419,15 @@ def fold(latin: str) -> str:
     """The primary key form of one Latin word (see module docstring)."""
     forms = fold_forms(latin)
     return forms[0] if forms else ""
+
+
+@lru_cache(maxsize=65536)
+def plain_forms(word: str, lang_hint: str | None = None) -> tuple[str, ...]:
+    """Lowercase ASCII spellings of one word without the fold (for typo similarity: a fold
+    collapses letters, which can make a typo look bigger than it is)."""
+    out: dict[str, None] = {}
+    for f in latin_forms(word, lang_hint):
+        p = re.sub(r"[^a-z]", "", unidecode(f.translate(_DISPLAY)).lower())
+        if p:
+            out[p] = None
+    return tuple(out)
