@@ -21,14 +21,17 @@ __all__ = ["ParsedAddress", "ADDRESS_MATCH_THRESHOLD", "parse_address", "address
            "address_score"]
 
 ADDRESS_MATCH_THRESHOLD = 0.5
+STREET_DIFFERS_BITS = -12.0
+POSTCODE_DIFFERS_BITS = -6.0
+CITY_DIFFERS_BITS = -8.0
 
 # Street-type words (any language), compared folded; they carry no identity.
 _STREET_TYPES_RAW = """
 street st str strasse straße strase road rd avenue ave av avda avenida boulevard blvd bd
-bul bulevard bulevardi bulevardul boul lane ln drive dr way place pl plaza platz square sq
+bul bulevard bulevar bulevardi bulevardul boul lane ln drive dr way place pl plaza platz square sq
 court ct close crescent terrace row hill park
 rue allee allée chemin quai cours impasse route rte
-calle c cl carrer via viale piazza corso largo rua travessa praca praça estrada
+calle c cl carrer via viale piazza corso largo rua travessa praca praça estrada paseo po pº
 ulitsa ulica ulice ul ulitza bulevard ploshtad pl trg nam namesti náměstí
 odos odou leoforos leof plateia
 rruga rr lagja sheshi
@@ -46,6 +49,12 @@ _COMPOUND_SUFFIXES = ("strasse", "strase", "strabe", "straat", "gatan", "gasse",
 _ADDRESS_PARTICLES = frozenset({"e", "i", "a", "de", "la", "le", "del", "di", "da", "do",
                                 "dos", "das", "van", "von", "der", "den", "the", "of"})
 _CITY_ALIASES = {
+    "helsingfors": "helsinki", "limassol": "lemesos", "lemesos": "lemesos",
+    "peiraias": "pireas", "piraeus": "pireas", "pireas": "pireas", "patras": "patra",
+    "heraklion": "irakleio", "iraklio": "irakleio", "oporto": "porto", "seville": "sevilla",
+    "zurich": "zurich", "zuerich": "zurich", "muenchen": "munhen", "koeln": "koln",
+    "luxemburg": "luxembourg", "arhus": "aarhus", "goteborg": "goteborg",
+    "tirane": "tirane", "durres": "durres", "shkoder": "shkoder", "shkodra": "shkoder",
     # exonym / endonym pairs that no transliteration makes meet
     "athens": "atina", "atena": "atina", "sofia": "sofija", "skopje": "skopje",
     "thessaloniki": "tesaloniki", "salonica": "tesaloniki", "bucharest": "bukuresti",
@@ -70,7 +79,7 @@ def _fold_set(raw: str) -> frozenset[str]:
     return frozenset(f for f in (fold(w) for w in raw.split()) if f)
 
 
-_STREET_TYPES = _fold_set(_STREET_TYPES_RAW) | _fold_set("улица ул бул булевард площад")
+_STREET_TYPES = _fold_set(_STREET_TYPES_RAW) | _fold_set("улица ул бул булевард булевар площад")
 _STREET_TYPES |= _fold_set("οδός οδ λεωφόρος λεωφ πλατεία")
 _COUNTRY_WORDS = _fold_set(_COUNTRY_WORDS_RAW)
 _CITY = {fold(k): fold(v) for k, v in _CITY_ALIASES.items() if " " not in k}
@@ -78,6 +87,9 @@ _CITY = {fold(k): fold(v) for k, v in _CITY_ALIASES.items() if " " not in k}
 _POSTCODE_PATTERNS = [
     re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b"),                 # UK
     re.compile(r"\b(\d{5})-\d{4}\b"),                                          # US ZIP+4
+    re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|"
+               r"MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|"
+               r"WY|DC) ?(\d{5})\b"),                                               # US state ZIP
     re.compile(r"\b(\d{4})-(\d{3})\b"),                                        # PT
     re.compile(r"\b(\d{4}) ?([A-Z]{2})\b(?![\w])"),                            # NL
     re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W) ?([0-9ACDEFHKNPRTVWXY]{4})\b"),  # IE
@@ -214,9 +226,12 @@ def address_score(a: str, b: str, *, country_a: str | None = None,
         return 0.0, ["street missing"]
     pairs, ua, ub = best_pairs(list(pa.street), list(pb.street),
                                lambda i, j, s: jw_bits(s, 4.0))
-    sbits = sum(jw_bits(s, 4.0) for _i, _j, s in pairs) / max(len(pairs), 1)
-    sbits -= 1.5 * (len(ua) + len(ub))
     mean = sum(s for *_x, s in pairs) / max(len(pairs), 1)
+    if mean < 0.8:
+        sbits = STREET_DIFFERS_BITS      # another street: another place
+    else:
+        sbits = sum(jw_bits(s, 4.0) for _i, _j, s in pairs) / max(len(pairs), 1)
+        sbits -= 1.5 * (len(ua) + len(ub))
     bits += sbits
     reasons.append(f"street: '{' '.join(w.raw for w in pa.street)}' ~ "
                    f"'{' '.join(w.raw for w in pb.street)}' ({mean:.2f})")
@@ -235,16 +250,19 @@ def address_score(a: str, b: str, *, country_a: str | None = None,
             bits += 3.0
             reasons.append(f"postcode equal ({pa.postcode})")
         else:
-            bits -= 4.0
+            bits += POSTCODE_DIFFERS_BITS
             reasons.append(f"postcode differs ({pa.postcode} / {pb.postcode})")
     if pa.city and pb.city:
-        cp, cua, cub = best_pairs(list(pa.city), list(pb.city), lambda i, j, s: s)
+        cp, _cua, _cub = best_pairs(list(pa.city), list(pb.city), lambda i, j, s: s)
         cs = sum(s for *_x, s in cp) / max(len(cp), 1)
         if cs >= 0.9:
             bits += 1.0
             reasons.append("city equal" if cs == 1.0 else f"city similar ({cs:.2f})")
+        elif cs >= 0.8:
+            bits -= 2.0       # a typo, or another town of a similar name
+            reasons.append(f"city similar ({cs:.2f})")
         else:
-            bits -= 4.0
+            bits += CITY_DIFFERS_BITS
             reasons.append(f"city differs ('{' '.join(w.raw for w in pa.city)}' / "
                            f"'{' '.join(w.raw for w in pb.city)}')")
     return round(logistic(bits), 4), reasons

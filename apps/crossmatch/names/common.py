@@ -11,7 +11,7 @@ from itertools import permutations
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .translit import cyrillic_language, fold_forms, latin_forms, script_of
+from .translit import cyrillic_language, fold_forms, latin_forms, plain_forms, script_of
 
 __all__ = ["Word", "words_of", "word_sim", "jw_bits", "best_pairs", "logistic"]
 
@@ -21,6 +21,7 @@ class Word:
     raw: str
     forms: tuple[str, ...]
     script: str
+    plain: tuple[str, ...] = ()
 
     @property
     def primary(self) -> str:
@@ -49,20 +50,24 @@ def words_of(text: str, country: str | None = None) -> list[Word]:
         if not forms and any(c.isdigit() for c in raw):
             forms[raw.casefold()] = None
         if forms:
-            out.append(Word(raw, tuple(forms)[:4], script_of(raw)))
+            out.append(Word(raw, tuple(forms)[:4], script_of(raw), plain_forms(raw, lang)[:2]))
     return out
 
 
 def word_sim(a: Word, b: Word) -> float:
+    """1.0 when the key forms meet; else the best Jaro-Winkler over key forms and unfolded
+    spellings, at least 0.93 for one edit in a word of five letters or more."""
     if set(a.forms) & set(b.forms):
         return 1.0
     best = 0.0
-    for x in a.forms:
-        for y in b.forms:
-            s = JaroWinkler.normalized_similarity(x, y)
-            if s < 0.93 and min(len(x), len(y)) >= 5 and OSA.distance(x, y) == 1:
-                s = 0.93
-            best = max(best, s)
+    for xs, ys in ((a.forms, b.forms), (a.plain, b.plain)):
+        for x in xs:
+            for y in ys:
+                s = JaroWinkler.normalized_similarity(x, y)
+                if s < 0.93 and min(len(x), len(y)) >= 5 and OSA.distance(
+                        x, y, score_cutoff=1) <= 1:
+                    s = 0.93
+                best = max(best, s)
     return best
 
 

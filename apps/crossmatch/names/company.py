@@ -23,6 +23,7 @@ __all__ = ["ParsedCompany", "COMPANY_MATCH_THRESHOLD", "parse_company", "company
            "company_score"]
 
 COMPANY_MATCH_THRESHOLD = 0.5
+GENERIC_CONFLICT_BITS = -8.0
 
 _LEGAL_RAW = """
 ltd limited llc llp lp inc incorporated corp corporation co plc pty
@@ -44,19 +45,33 @@ srl sa
 ад еад оод еоод ет кд
 дооел доо ооо зао оао пао ао ип
 """
-_GENERIC_RAW = """
-trading trade traders trans transport transports transportes logistics logistic logistik
-import export impex imports exports international intl int group holding holdings services
-service company companies enterprises enterprise shipping express consulting solutions
-global europe euro european systems industries industry commercial commerce emporiki
-emporio development management invest investments capital partners technologies
-technology tech media network distribution distributors supply supplies foods food
-auto automotive motors construction stroy stroi engineering security energy
-handel handels handelsgesellschaft spedition vertrieb
-търговия транс строй инвест груп холдинг импекс
-εμπορική εμπορικη εμπορια ομιλος
-tregtare ndertim
-"""
+# Generic trade words, grouped into concepts across languages and scripts: two names that
+# differ only in such a word of different concepts (Trading / Logistics) are different
+# companies; the same concept in two languages (Trading / Εμπορική / Трейд) agrees.
+_GENERIC_CONCEPTS = {
+    "trade": """trading trade traders treid trejd tregtare emporiki emporio emporia handel
+        handels handelsgesellschaft commercial commerce търговия трейд трејд εμπορική
+        εμπορικη εμπορία""",
+    "transport": """trans transport transports transportes metaforiki spedition транс
+        μεταφορική μεταφορικη μεταφορές""",
+    "logistics": "logistics logistic logistik logistika логистик логистика",
+    "import": """import imports export exports impex impeks eisagogiki exagogiki импекс
+        εισαγωγική εξαγωγική""",
+    "international": "international intl internacional internationale",
+    "group": "group groupe gruppe grupa holding holdings груп холдинг όμιλος ομιλος",
+    "services": "services service",
+    "shipping": "shipping",
+    "express": "express",
+    "consulting": "consulting",
+    "solutions": "solutions",
+    "distribution": "distribution distributors vertrieb",
+    "technical": "technical techniki tehnika technologies technology tech τεχνική τεχνικη",
+    "construction": "construction stroy stroi ndertim строй",
+    "invest": "invest investments capital инвест",
+}
+_GENERIC_SINGLE = """global europe euro european systems industries industry development
+management partners media network supply supplies foods food auto automotive motors
+engineering security energy enterprises enterprise company companies"""
 _CONNECTORS = frozenset({"and", "und", "et", "e", "y", "i", "og", "och", "en", "of", "the",
                          "der", "die", "das", "le", "la", "les", "de", "des", "du"})
 
@@ -69,14 +84,36 @@ def _fold_all(raw: str) -> frozenset[str]:
 
 
 _LEGAL = _fold_all(_LEGAL_RAW)
-_GENERIC = _fold_all(_GENERIC_RAW)
+_CONCEPT: dict[str, str] = {}
+for _c, _words in _GENERIC_CONCEPTS.items():
+    for _f in _fold_all(_words):
+        _CONCEPT[_f] = _c
+for _f in _fold_all(_GENERIC_SINGLE):
+    _CONCEPT.setdefault(_f, _f)
+_GENERIC = frozenset(_CONCEPT)
 _CONNECTORS_F = frozenset(fold(w) for w in _CONNECTORS)
 _RE_DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
 
 
 def _one_edit(a: Word, b: Word) -> bool:
     return any(min(len(x), len(y)) >= 5 and OSA.distance(x, y, score_cutoff=1) <= 1
-               for x in a.forms for y in b.forms)
+               for xs, ys in ((a.forms, b.forms), (a.plain, b.plain)) for x in xs for y in ys)
+
+
+def _is_generic(w: Word) -> bool:
+    """A generic trade word, or one typo away from one (Interantional)."""
+    if any(f in _GENERIC for f in w.forms):
+        return True
+    return any(len(f) >= 6 and abs(len(f) - len(g)) <= 1
+               and OSA.distance(f, g, score_cutoff=1) <= 1 for f in w.forms for g in _GENERIC)
+
+
+def _concepts(w: Word) -> set[str]:
+    out = {_CONCEPT[f] for f in w.forms if f in _CONCEPT}
+    if not out:
+        out = {c for f in w.forms for g, c in _CONCEPT.items() if len(f) >= 6
+               and abs(len(f) - len(g)) <= 1 and OSA.distance(f, g, score_cutoff=1) <= 1}
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +142,7 @@ def parse_company(name: str, country: str | None = None) -> ParsedCompany:
     while len(words) > 1 and any(f in _LEGAL for f in words[0].forms):
         legal.append(words.pop(0).primary)
     words = [w for w in words if w.primary not in _CONNECTORS_F] or words
-    generic = tuple(any(f in _GENERIC for f in w.forms) for w in words)
+    generic = tuple(_is_generic(w) for w in words)
     if words and all(generic):
         generic = tuple(False for _ in words)   # a name made only of generic words
     return ParsedCompany(tuple(words), generic, tuple(legal), text)
@@ -119,10 +156,15 @@ def company_keys(name: str, country: str | None = None) -> set[str]:
     dist = p.distinctive
     for w in dist:
         keys += ["c:" + f for f in w.forms if len(f) >= 2]
-    keys.append("c:j:" + "".join(w.primary for w in p.words))
+    if p.words:
+        keys.append("c:j:" + "".join(w.primary for w in p.words))
     for w in dist:
         if len(w.primary) >= 4:
             keys += ["c:" + d for d in deletes(w.primary)]
+    for w in dist:   # the unfolded spelling too: a typo can change how a word folds
+        for p in w.plain[:1]:
+            if p not in w.forms and len(p) >= 4:
+                keys += ["c:" + p] + ["c:" + d for d in deletes(p)]
     return set(list(dict.fromkeys(keys))[:40])
 
 
@@ -137,12 +179,15 @@ def company_score(a: str, b: str, *, country_a: str | None = None,
     wa, wb = list(pa.words), list(pb.words)
 
     def weight(i: int, j: int, s: float) -> float:
-        if pa.generic[i] or pb.generic[j]:
-            # generic trade words: equal or one typo apart agrees a little; any other
-            # difference (Trading / Logistics, Express / Expert) disagrees
-            if s == 1.0 or _one_edit(wa[i], wb[j]):
+        if pa.generic[i] and pb.generic[j]:
+            # generic trade words: the same concept (or one typo) agrees a little; two
+            # different concepts (Trading / Logistics) mean two companies
+            if s == 1.0 or _one_edit(wa[i], wb[j]) or (_concepts(wa[i]) & _concepts(wb[j])):
                 return 1.5
-            return -3.0
+            return GENERIC_CONFLICT_BITS
+        if pa.generic[i] or pb.generic[j]:
+            # a generic word against a distinctive one (Express / Expert)
+            return 1.5 if (s == 1.0 or _one_edit(wa[i], wb[j])) else -3.0
         return jw_bits(s, 5.0)
 
     pairs, ua, ub = best_pairs(wa, wb, weight)

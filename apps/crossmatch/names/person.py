@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import permutations
 
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from .blocking import deletes
 from .nicknames import NICKNAME_GROUPS
@@ -57,7 +57,7 @@ class PersonRecord:
     country: str | None = None  # ISO 3166-1 alpha-2; a hint for Cyrillic orthography
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)   # interned: identity is equality
 class NameToken:
     raw: str                    # as written (one word)
     forms: tuple[str, ...]      # folded key forms, the primary first
@@ -84,7 +84,8 @@ _TITLES = frozenset({
 })
 _PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "do",
-    "la", "le", "ten", "ter", "zu", "af", "av", "al", "el", "bin", "ibn", "y", "e", "i",
+    "la", "le", "los", "las", "ten", "ter", "zu", "af", "av", "al", "el", "bin", "ibn", "y",
+    "e", "i",
 })
 _JOIN_NEXT = frozenset({"o", "mc", "mac", "fitz"})   # O Brien -> obrien
 _RE_APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
@@ -126,7 +127,6 @@ def analyse_name(name: str, country: str | None = None) -> tuple[NameToken, ...]
     words = _words(name)
     has_cyr = any("\u0400" <= c <= "\u052f" for c in name or "")
     lang = cyrillic_language(name, country) if has_cyr else None
-    nick_index = _nickname_index()
     tokens: list[NameToken] = []
     pending: list[str] = []     # particles waiting for their word
     carry = ""                  # O / Mc / Mac joined to the next word
@@ -143,19 +143,28 @@ def analyse_name(name: str, country: str | None = None) -> tuple[NameToken, ...]
             continue
         word = carry + w
         carry = ""
-        forms = _forms_of(word, lang)
-        if not forms:
-            continue
-        if pending:
-            joined = _forms_of("".join(pending) + word, lang)
-            forms = tuple(dict.fromkeys(forms + joined[:1]))
-            pending = []
-        nick: set[str] = set()
-        for f in forms:
-            nick |= nick_index.get(f, frozenset())
-        tokens.append(NameToken(word, forms, frozenset(nick), script_of(word),
-                                plain_forms(word, lang)[:3]))
+        tok = _token(word, lang, "".join(pending))
+        pending = []
+        if tok is not None:
+            tokens.append(tok)
     return tuple(tokens)
+
+
+@lru_cache(maxsize=200_000)
+def _token(word: str, lang: str | None, particles: str = "") -> NameToken | None:
+    """One interned token (the same word gives the same object, which makes the
+    token-pair cache cheap)."""
+    forms = _forms_of(word, lang)
+    if not forms:
+        return None
+    if particles:
+        joined = _forms_of(particles + word, lang)
+        forms = tuple(dict.fromkeys(forms + joined[:1]))
+    nick_index = _nickname_index()
+    nick: set[str] = set()
+    for f in forms:
+        nick |= nick_index.get(f, frozenset())
+    return NameToken(word, forms, frozenset(nick), script_of(word), plain_forms(word, lang)[:3])
 
 
 def name_tokens(name: str, country: str | None = None) -> list[str]:
@@ -238,7 +247,7 @@ def _gender_pair(x: str, y: str) -> bool:
     Aleksandar/Aleksandra."""
     if len(x) > len(y):
         x, y = y, x
-    if len(x) < 3:
+    if len(x) < 3 or x[:3] != y[:3]:
         return False
     if x[-1] not in "aeiou" and any(y == x + e for e in _FEM_ENDINGS):
         return True
@@ -278,23 +287,26 @@ _ENDINGS = ("ovska", "evska", "ovski", "evski", "ovic", "evic", "ska", "ski", "o
             "ov", "ev", "ic", "in")
 
 
+_RE_ENDING = re.compile(r"^(.{3,}?)(" + "|".join(_ENDINGS) + r")$")
+
+
+@lru_cache(maxsize=65536)
 def _split_ending(x: str) -> tuple[str, str]:
-    for e in _ENDINGS:
-        if x.endswith(e) and len(x) - len(e) >= 3:
-            return x[: -len(e)], e
-    return x, ""
+    m = _RE_ENDING.match(x)
+    return (m.group(1), m.group(2)) if m else (x, "")
 
 
 def _derived_pair(x: str, y: str) -> bool:
+    if x[:2] != y[:2]:
+        return False
     sx, ex = _split_ending(x)
     sy, ey = _split_ending(y)
     if abs(len(ex) - len(ey)) < 2:
         return False
-    # Todor / Todorov; Marko / Markov (the given name's final vowel gives way)
-    return sx == sy or (not ex and sx[:-1] == sy and sx[-1] in "aeiou") or (
-        not ey and sy[:-1] == sx and sy[-1] in "aeiou")
+    return sx == sy          # Todor / Todorov, Nikolov / Nikolovski
 
 
+@lru_cache(maxsize=262144)
 def _token_sim(a: NameToken, b: NameToken) -> tuple[float, str, float]:
     """(similarity for display, kind, evidence in bits before term frequency)."""
     fa, fb = a.forms, b.forms
@@ -317,8 +329,7 @@ def _token_sim(a: NameToken, b: NameToken) -> tuple[float, str, float]:
         for x in xs:
             for y in ys:
                 s = JaroWinkler.normalized_similarity(x, y)
-                if s > best:
-                    best = s
+                best = max(best, s)
                 d = OSA.distance(x, y, score_cutoff=3)
                 n = min(len(x), len(y))
                 if d < dist or (d == dist and n > length):
@@ -335,6 +346,12 @@ def _pair_bits(sim: float, kind: str, base_bits: float, tf_bits: float) -> float
     return base_bits + (tf_bits if kind == "exact" else 0.0)
 
 
+def _freq(t: NameToken, token_frequency: Callable[[str], float]) -> float:
+    """A token's frequency: the most frequent of its key forms (a Cyrillic name is counted
+    under its official transliteration, which is its primary form)."""
+    return max((token_frequency(f) or 0.0) for f in t.forms)
+
+
 def _rare_variant(a: NameToken, b: NameToken,
                   token_frequency: Callable[[str], float] | None,
                   name_count: int | None) -> bool:
@@ -344,8 +361,8 @@ def _rare_variant(a: NameToken, b: NameToken,
     the number of names they were counted over."""
     if token_frequency is None or not name_count:
         return False
-    ca = (token_frequency(a.primary) or 0.0) * name_count
-    cb = (token_frequency(b.primary) or 0.0) * name_count
+    ca = _freq(a, token_frequency) * name_count
+    cb = _freq(b, token_frequency) * name_count
     hi, lo = max(ca, cb), min(ca, cb)
     return lo <= RARE_VARIANT_COUNT + 1e-9 and hi >= 2 * max(lo, 1.0) - 1e-9
 
@@ -354,7 +371,7 @@ def _tf_bits(a: NameToken, b: NameToken,
              token_frequency: Callable[[str], float] | None) -> float:
     if token_frequency is None:
         return 0.0
-    f = max(token_frequency(a.primary) or 0.0, token_frequency(b.primary) or 0.0)
+    f = max(_freq(a, token_frequency), _freq(b, token_frequency))
     f = min(max(f, 1e-7), 1.0)
     adj = 0.5 * (math.log2(1 / f) - math.log2(1 / TF_REFERENCE))
     return max(min(adj, 4.0), -3.0)
@@ -368,44 +385,63 @@ class _Alignment:
     unmatched_b: list[int]
 
 
+@lru_cache(maxsize=64)
+def _assignments(small: int, big: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(permutations(range(big), small))
+
+
 def _align(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...],
            token_frequency: Callable[[str], float] | None,
            dob_missing: bool = False, name_count: int | None = None) -> _Alignment:
+    """Best one-to-one pairing of the tokens (order-free, so swapped names align)."""
     n, m = len(ta), len(tb)
-    cells = {}
-    for i in range(n):
-        for j in range(m):
-            sim, kind, base = _token_sim(ta[i], tb[j])
-            if dob_missing and kind in ("typo", "different") and not (
-                    kind == "typo" and _rare_variant(ta[i], tb[j], token_frequency, name_count)):
-                base = min(base, _TYPO_BITS_NO_DOB)
-            tf = _tf_bits(ta[i], tb[j], token_frequency) if kind == "exact" else 0.0
-            cells[i, j] = (sim, kind, tf, _pair_bits(sim, kind, base, tf))
     swap = n > m
-    small, big = (m, n) if swap else (n, m)
-    best_bits, best_assign = -math.inf, ()
-    if small <= 5 and big <= 7:
-        for perm in permutations(range(big), small):
+    if swap:   # rows = the shorter name
+        ta, tb, n, m = tb, ta, m, n
+    cells = []
+    bits_rows = []
+    for x in ta:
+        row, brow = [], []
+        for y in tb:
+            sim, kind, base = _token_sim(x, y)
+            if dob_missing and kind in ("typo", "different") and not (
+                    kind == "typo" and _rare_variant(x, y, token_frequency, name_count)):
+                base = min(base, _TYPO_BITS_NO_DOB)
+            tf = _tf_bits(x, y, token_frequency) if kind == "exact" else 0.0
+            b = base + tf
+            row.append((sim, kind, tf))
+            brow.append(b)
+        cells.append(row)
+        bits_rows.append(brow)
+    if n <= 5 and m <= 7:
+        best_bits, best = -math.inf, ()
+        rows = range(n)
+        for perm in _assignments(n, m):
             total = 0.0
-            for s_idx, b_idx in enumerate(perm):
-                i, j = (b_idx, s_idx) if swap else (s_idx, b_idx)
-                total += cells[i, j][3]
+            for i in rows:
+                total += bits_rows[i][perm[i]]
             if total > best_bits:
-                best_bits, best_assign = total, perm
-        assign = [((b, s) if swap else (s, b)) for s, b in enumerate(best_assign)]
+                best_bits, best = total, perm
+        assign = list(enumerate(best))
     else:  # greedy for long names
         assign, used_i, used_j = [], set(), set()
-        for (i, j), c in sorted(cells.items(), key=lambda kv: -kv[1][3]):
+        order = sorted(((bits_rows[i][j], i, j) for i in range(n) for j in range(m)),
+                       reverse=True)
+        for _b, i, j in order:
             if i not in used_i and j not in used_j:
                 assign.append((i, j))
                 used_i.add(i)
                 used_j.add(j)
-    pairs = [(i, j, cells[i, j][0], cells[i, j][1], cells[i, j][2]) for i, j in assign]
-    pairs.sort()
-    ua = [i for i in range(n) if i not in {p[0] for p in pairs}]
-    ub = [j for j in range(m) if j not in {p[1] for p in pairs}]
-    bits = sum(cells[i, j][3] for i, j, *_ in pairs)
-    return _Alignment(bits, pairs, ua, ub)
+    bits = sum(bits_rows[i][j] for i, j in assign)
+    used_i = {i for i, _ in assign}
+    used_j = {j for _, j in assign}
+    ui = [i for i in range(n) if i not in used_i]
+    uj = [j for j in range(m) if j not in used_j]
+    if swap:
+        pairs = sorted((j, i, *cells[i][j]) for i, j in assign)
+        return _Alignment(bits, pairs, uj, ui)
+    pairs = sorted((i, j, *cells[i][j]) for i, j in assign)
+    return _Alignment(bits, pairs, ui, uj)
 
 
 def dob_relation(a: date | None, b: date | None) -> str:
@@ -418,7 +454,8 @@ def dob_relation(a: date | None, b: date | None) -> str:
         return "equal"
     if a.year == b.year and a.day == b.month and a.month == b.day:
         return "transposed"
-    sa, sb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    sa = f"{a.year:04d}{a.month:02d}{a.day:02d}"
+    sb = f"{b.year:04d}{b.month:02d}{b.day:02d}"
     diff = [k for k in range(8) if sa[k] != sb[k]]
     if len(diff) == 1:
         return "one digit"
@@ -499,9 +536,20 @@ def person_score(a: PersonRecord, b: PersonRecord, *,
                  ) -> tuple[float, list[str]]:
     """How likely two person records are the same person: (score in [0, 1], reasons).
 
+    Names are compared token by token on their transliterated and folded forms, in the best
+    pairing whatever the order (Jaro-Winkler and edit distance for near misses, a nickname
+    table, masculine/feminine and derived forms such as Petrov/Petrova, Nikolov/Nikolovski
+    counted against); the date of birth raises the score when equal, lowers it a little
+    when day and month are transposed or one digit differs, and strongly when it differs.
+    Without a date of birth on both sides only exact (after transliteration and fold) and
+    nickname agreement counts for the name, unless the frequencies show a near-identical
+    token to be a rare typo of an established name.
+
     ``token_frequency(token)`` gives the share of stored names containing that folded token
-    (see ``name_tokens``); exact agreement on a rare token then counts more than on a
-    common one. ``None`` treats all tokens as equally common.
+    (count them with ``name_tokens``); exact agreement on a rare token then counts more than
+    on a common one. ``None`` treats all tokens as equally common. ``name_count`` is the
+    number of names those shares were counted over (needed for the typo test above).
+    Score >= ``PERSON_MATCH_THRESHOLD`` is a match.
     """
     ta = analyse_name(a.name, a.country)
     tb = analyse_name(b.name, b.country)

@@ -9,7 +9,8 @@ Two steps, kept apart on purpose:
 2. ``fold(latin)`` maps a Latin spelling to a short lowercase ASCII *key form* in which the
    usual variants coincide: č/ch/ç/cz/cs/ts/tz -> c, š/sh/sch/sz -> s, ž/zh/zs -> z,
    xh/dzh/dž/gj/dj/đ -> j, kh -> h, ph -> f, th -> t, w -> v, x -> ks, ou -> u,
-   ae/oe/ue -> a/o/u, y -> i (j before a vowel at the start), doubled letters collapsed,
+   ae/oe/ue -> a/o/u, Albanian q ~ Macedonian kj -> c, y -> i (j before a vowel at the start),
+   doubled letters collapsed,
    -off -> -ov. An English/German "ch" is ambiguous (Christos / Chela), so a Latin token
    that contains one gets two key forms (``c`` reading and ``h`` reading).
 
@@ -220,10 +221,12 @@ _CYR_TABLES: dict[str, dict[str, str]] = {
     "bg_alt": {**_CYR_COMMON, "й": "i", "щ": "št", "ъ": "u", "ь": "", "ю": "yu",
                "я": "ya"},
     # Macedonian official romanisation: ѓ gj, ќ kj, ѕ dz, џ dž, ј j, љ lj, њ nj
+    # (ц is written c; internally ʦ, so that the fold never reads it as a k)
     "mk": {**_CYR_COMMON, "ѓ": "gj", "ќ": "kj", "ѕ": "dz", "џ": "dž", "ј": "j", "љ": "lj",
-           "њ": "nj", "ц": "ts"},
+           "њ": "nj", "ц": "ʦ"},
     # Serbian (Gaj's Latin alphabet)
-    "sr": {**_CYR_COMMON, "ђ": "đ", "ћ": "ć", "џ": "dž", "ј": "j", "љ": "lj", "њ": "nj"},
+    "sr": {**_CYR_COMMON, "ђ": "đ", "ћ": "ć", "џ": "dž", "ј": "j", "љ": "lj", "њ": "nj",
+           "ц": "ʦ"},
     # Russian (BGN/PCGN-like): х kh, щ shch, ы y, э e, ё e, ъ ь dropped
     "ru": {**_CYR_COMMON, "й": "y", "х": "kh", "щ": "šč", "ъ": "", "ы": "y", "ь": "",
            "э": "e", "ё": "e", "ю": "yu", "я": "ya"},
@@ -236,7 +239,7 @@ _CYR_FALLBACK: dict[str, str] = {}
 for _t in ("uk", "sr", "mk", "ru", "bg"):
     _CYR_FALLBACK.update(_CYR_TABLES[_t])
 
-_DISPLAY = str.maketrans({"č": "ch", "š": "sh", "ž": "zh", "ć": "ch", "đ": "dj"})
+_DISPLAY = str.maketrans({"č": "ch", "š": "sh", "ž": "zh", "ć": "ch", "đ": "dj", "ʦ": "c"})
 
 
 def cyrillic_to_latin(word: str, lang: str = "bg") -> str:
@@ -326,9 +329,9 @@ def display_forms(text: str, country: str | None = None) -> list[str]:
 # letters are placeholders for sound classes that later rules must not touch:
 # C = ch/ts class, S = sh class, Z = zh class, J = dzh/gj class.
 _PREMAP = {
-    "č": "C", "ć": "C", "ĉ": "C", "ş": "s", "ș": "s", "š": "S", "ś": "S", "ž": "Z",
+    "č": "C", "ć": "C", "ĉ": "C", "ʦ": "C", "ş": "s", "ș": "s", "š": "S", "ś": "S", "ž": "Z",
     "ź": "z", "ż": "Z", "đ": "J", "ǵ": "J", "ḱ": "kj", "ǆ": "J", "ß": "ss", "æ": "ae",
-    "œ": "oe", "ø": "o", "þ": "th", "ð": "d", "ł": "l", "ç": "c", "ğ": "g", "ı": "i",
+    "œ": "oe", "ø": "o", "þ": "th", "ð": "d", "ł": "l", "ç": "C", "ğ": "g", "ı": "i",
     "ŋ": "ng", "ĳ": "ij",
 }
 
@@ -336,7 +339,8 @@ _RULES_BASE = {
     "tsch": "C", "dzh": "J", "dzs": "J", "sch": "S", "tch": "C", "xh": "J", "gj": "J",
     "dj": "J", "kj": "C", "cz": "C", "cs": "C", "sh": "S", "sz": "S", "zh": "Z", "zs": "Z",
     "kh": "h", "ph": "f", "th": "t", "dh": "d", "gh": "g", "ts": "C", "tz": "C",
-    "ck": "k", "q": "k", "w": "v", "x": "ks", "ou": "u", "ae": "a", "oe": "o", "ue": "u",
+    "ck": "k", "qu": "k", "q": "C", "w": "v", "x": "ks", "ou": "u", "ae": "a", "oe": "o",
+    "ue": "u",
     # Greek in Latin: ELOT writes mp/nt/gk where others write b/d/g (initial) or
     # mb/nd/ng (medial); Erasmian writes gg for ng
     "gk": "ng", "nd": "nt", "mb": "mp", "gg": "ng",
@@ -380,7 +384,11 @@ def _premap(s: str) -> str:
     return re.sub(r"[^a-zCSZJ]", "", "".join(out))
 
 
+_RE_DZH = re.compile(r"dzh|dzs")
+
+
 def _fold_ascii(s: str, h_mode: bool) -> str:
+    s = _RE_DZH.sub("J", s)     # before "nd" -> "nt" can split Strandzha as n-d-zh
     if h_mode:
         n = len(s)
         s = _RE_H_MODE.sub(
