@@ -82,3 +82,14 @@ class ExcludedSelector(models.Model):
                 fields=["operation", "selector_type", "normalised"], name="excluded_selector_unique"
             )
         ]
+
+
+class NameTokenCount(models.Model):
+    """How many stored names contain each name token; the row "" counts all names.
+
+    Lets the person score weigh a rare name above a common one (term-frequency
+    adjustment) without counting over the names at matching time.
+    """
+
+    token = models.CharField(max_length=64, primary_key=True)
+    count = models.BigIntegerField(default=0)

@@ -18,11 +18,12 @@ from apps.alerts.services import alerts_create_for_match
 from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import with_details
 
-from .models import ExcludedSelector, Match, MatchKind, NameKey
+from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
 from .names import (
     PERSON_MATCH_THRESHOLD,
     PersonRecord,
     analyse_name,
+    name_tokens,
     person_keys,
     person_score,
 )
@@ -170,6 +171,43 @@ def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]
     return rows
 
 
+def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
+    """Count the tokens of newly stored (name, country) pairs, with upserts that add."""
+    tokens: dict[str, int] = {}
+    stored = 0
+    for name, country in names:
+        if name.strip():
+            stored += 1
+            for token in set(name_tokens(name, country)):
+                tokens[token[:64]] = tokens.get(token[:64], 0) + 1
+    if not stored:
+        return
+    tokens[""] = stored
+    table = NameTokenCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (token, count) VALUES (%s, %s) "
+            f"ON CONFLICT (token) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            sorted(tokens.items()),  # one order everywhere, so concurrent writers never deadlock
+        )
+
+
+def names_index_add(report: Report, parties: list[Party]) -> None:
+    """Everything fuzzy matching needs about the people of a new report."""
+    NameKey.objects.bulk_create(name_keys_for_parties(report, parties), ignore_conflicts=True)
+    name_token_counts_add([(p.name, report.country_id) for p in parties])
+
+
+def _token_frequency(names: list[tuple[str, str | None]]):
+    """token -> share of stored names containing it, for the tokens of `names`."""
+    wanted = {""}
+    for name, country in names:
+        wanted.update(t[:64] for t in name_tokens(name, country))
+    counts = dict(NameTokenCount.objects.filter(token__in=wanted).values_list("token", "count"))
+    total = max(counts.pop("", 0), 1)
+    return (lambda token: counts.get(token[:64], 0) / total), total
+
+
 def _blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
     """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
     shared: Counter = Counter()
@@ -206,9 +244,16 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
         blocked = _blocked_parties(keys, report.pk)
         party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
         this = PersonRecord(party.name, party.date_of_birth, report.country_id)
-        for other in Party.objects.filter(pk__in=party_ids).select_related("report"):
+        others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
+        frequency, names_stored = _token_frequency(
+            [(party.name, report.country_id)] + [(o.name, o.report.country_id) for o in others]
+        )
+        for other in others:
             score, reasons = person_score(
-                this, PersonRecord(other.name, other.date_of_birth, other.report.country_id)
+                this,
+                PersonRecord(other.name, other.date_of_birth, other.report.country_id),
+                token_frequency=frequency,
+                name_count=names_stored,
             )
             if score < PERSON_MATCH_THRESHOLD:
                 continue

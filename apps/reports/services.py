@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from apps.accounts.models import Officer
 from apps.core.events import enqueue_on_commit, publish_on_commit
 from apps.crossmatch.extract import extract_from_report
-from apps.crossmatch.models import NameKey
-from apps.crossmatch.services import name_keys_for_parties
+from apps.crossmatch.services import names_index_add
 from apps.dashboard.services import counters_add_report
 from apps.operations.models import Room
 from apps.operations.selectors import officer_is_room_member, operation_ids_of
@@ -147,7 +146,7 @@ def _save(room, author, parsed, selectors, recipients, amends) -> Report:
     Party.objects.bulk_create(parties)
     # Blocking keys go in with the report, so two reports matched at the same
     # time always find each other from one side or the other.
-    NameKey.objects.bulk_create(name_keys_for_parties(report, parties), ignore_conflicts=True)
+    names_index_add(report, parties)
     Selector.objects.bulk_create(
         Selector(
             report=report,
