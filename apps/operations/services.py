@@ -58,3 +58,73 @@ def operation_phase_set(*, operation: Operation, phase: str) -> Operation:
     operation.phase = phase
     operation.save(update_fields=["phase"])
     return operation
+
+
+# --- set up from the web pages ----------------------------------------------
+# The coordinator's forms call these; each refuses to touch a closed operation,
+# which is read-only for good.
+
+
+def _operation_open(operation: Operation) -> None:
+    if operation.is_closed:
+        raise OperationError("The operation is closed; it is read-only.")
+
+
+@transaction.atomic
+def operation_create(
+    *,
+    code_name: str,
+    coordinator_agency: Agency,
+    description: str = "",
+    starts_on=None,
+    ends_on=None,
+    first_room: str = "Whole operation",
+) -> Operation:
+    """A new operation in planning, its coordinator body taking part, with a first room."""
+    if Operation.objects.filter(code_name__iexact=code_name).exists():
+        raise OperationError(f"An operation named {code_name!r} already exists.")
+    operation = Operation.objects.create(
+        code_name=code_name, description=description, starts_on=starts_on, ends_on=ends_on
+    )
+    Participation.objects.create(operation=operation, agency=coordinator_agency)
+    room = Room.objects.create(operation=operation, name=first_room)
+    RoomMembership.objects.create(room=room, agency=coordinator_agency)
+    return operation
+
+
+def operation_agency_add(*, operation: Operation, agency: Agency, all_rooms: bool = False) -> None:
+    """Let `agency` take part in an operation that is not closed."""
+    _operation_open(operation)
+    participation_add(operation=operation, agency=agency, all_rooms=all_rooms)
+
+
+@transaction.atomic
+def operation_room_create(
+    *, operation: Operation, name: str, description: str = "", agencies=()
+) -> Room:
+    """A new room of an open operation with `agencies` (taking part already) as members."""
+    _operation_open(operation)
+    if Room.objects.filter(operation=operation, name__iexact=name).exists():
+        raise OperationError(f"The operation already has a room named {name!r}.")
+    room = Room.objects.create(operation=operation, name=name, description=description)
+    for agency in agencies:
+        room_member_add(room=room, agency=agency)
+    return room
+
+
+def room_membership_set(*, room: Room, agency: Agency, member: bool) -> None:
+    """Add `agency` to or remove it from a room of an open operation."""
+    _operation_open(room.operation)
+    if member:
+        room_member_add(room=room, agency=agency)
+    else:
+        room_member_remove(room=room, agency=agency)
+
+
+def operation_phase_advance(*, operation: Operation, phase: str) -> Operation:
+    """Move the operation forward to `phase` (never back)."""
+    if phase not in Phase.values:
+        raise OperationError(f"Unknown phase {phase!r}.")
+    if PHASE_ORDER.index(phase) <= PHASE_ORDER.index(operation.phase):
+        raise OperationError("An operation only moves forward through its phases.")
+    return operation_phase_set(operation=operation, phase=phase)

@@ -1,0 +1,44 @@
+"""What every page view shares: finding an operation or room the way the API does."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from apps.operations.models import Operation, Room
+from apps.operations.selectors import operations_of, rooms_of
+
+audit = logging.getLogger("commandcentre.audit")
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def operation_for(request: HttpRequest, operation_id: int) -> Operation:
+    """An operation the officer takes part in; any other does not exist for them."""
+    operation = operations_of(request.user).filter(pk=operation_id).first()
+    if operation is None:
+        raise Http404(_("No such operation."))
+    return operation
+
+
+def room_for(request: HttpRequest, room_id: int) -> Room:
+    """A room of the officer's agency: 403 for a room of their operation they are not in."""
+    room = rooms_of(request.user).filter(pk=room_id).first()
+    if room is not None:
+        return room
+    if operations_of(request.user).filter(rooms__pk=room_id).exists():
+        raise PermissionDenied(_("Your agency is not a member of this room."))
+    raise Http404(_("No such room."))
+
+
+def coordinator_required(request: HttpRequest) -> None:
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Only a coordinator may set up operations."))
+
+
+def open_operation_required(operation: Operation) -> None:
+    if operation.is_closed:
+        raise PermissionDenied(_("The operation is closed; it is read-only."))
