@@ -15,6 +15,7 @@ env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q -m "not services and not br
 
 echo "=== pass 2/2: PostgreSQL + Redis + real servers, workers and browser ==="
 scripts/services.sh
+scripts/chromium.sh || echo "test: no Chromium; the browser tests will be skipped" >&2
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/commandcentre}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 .venv/bin/pytest -q "$@"
