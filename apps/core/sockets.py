@@ -9,6 +9,12 @@
   outbox is full the socket is closed (4008) and the client resumes by seq.
 - Access is re-checked now and then (and at once on an `access.changed`
   event): signing out, deactivation or losing membership closes the socket.
+  A recheck that fails (Redis or the database away for a moment) is tried
+  again at the next one; it never stops the rechecks.
+- When the process's pub/sub connection to Redis is re-made, every event
+  published while it was down is lost for its sockets, and they cannot tell:
+  each socket opened before the reconnect is closed with 1012 at its next
+  recheck, and its client reconnects and resumes by seq.
 """
 
 import asyncio
@@ -27,12 +33,15 @@ from apps.operations.events import officer_group
 logger = logging.getLogger(__name__)
 
 # Close codes: 4401 no credentials, 4403 not allowed, 4404 no such thing,
-# 4429 too many connections, 4008 too slow (outbox full).
+# 4429 too many connections, 4008 too slow (outbox full), 1012 (service
+# restart) live delivery was interrupted. After 4008 and 1012 the client
+# reconnects and resumes by seq.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_SLOW = 4008
+CLOSE_RECONNECT = 1012
 OUTBOX_SIZE = 2000
 
 
@@ -56,13 +65,53 @@ class _EncodedCache:
 encoded = _EncodedCache()
 
 
+class _SubscriberWatch:
+    """Counts reconnects of this process's pub/sub connections to Redis.
+
+    Pub/sub keeps nothing for a subscriber that is away. redis-py re-subscribes
+    when its connection comes back, so live delivery goes on, but what was
+    published in between never arrives. Sockets compare `generation` with the
+    one they opened under. Only the Redis pub/sub layer has such connections;
+    with any other layer this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.generation = 0
+
+    def watch(self, layer) -> None:
+        """Be told of every later (re)connect of `layer`'s subscriber connections."""
+        loop_layer = getattr(layer, "_get_layer", None)
+        if loop_layer is None:
+            return
+        for shard in getattr(loop_layer(), "_shards", ()):
+            connection = getattr(getattr(shard, "_pubsub", None), "connection", None)
+            if connection is not None:
+                # kept as a weak method, and only once however often it is registered
+                connection.register_connect_callback(self._reconnected)
+
+    def _reconnected(self, connection) -> None:
+        self.generation += 1
+        logger.warning("pub/sub connection to Redis re-made; open sockets will be told to resume")
+
+
+subscriber_watch = _SubscriberWatch()
+
+
 class CommandCentreConsumer(AsyncWebsocketConsumer):
     client_handlers: dict[str, str] = {}
+    writer: asyncio.Task | None = None
+    watcher: asyncio.Task | None = None
+
+    async def __call__(self, scope, receive, send):
+        # However the consumer ends (a handler or connect() that raised, too),
+        # the tasks it started end with it.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._stop_tasks()
 
     async def websocket_connect(self, message):
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_SIZE)
-        self.writer: asyncio.Task | None = None
-        self.watcher: asyncio.Task | None = None
         self.closing = False
         self.user = self.scope.get("user")
         await super().websocket_connect(message)
@@ -84,17 +133,28 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def accept(self, subprotocol=None, headers=None):
+        subscriber_watch.watch(self.channel_layer)
+        self.subscriber_generation = subscriber_watch.generation
         await super().accept(subprotocol, headers)
         self.writer = asyncio.create_task(self._write_outbox())
         self.watcher = asyncio.create_task(self._watch_access())
         if self.user is not None and self.user.is_authenticated:
             await self.channel_layer.group_add(officer_group(self.user.pk), self.channel_name)
 
-    async def disconnect(self, code):
+    def _stop_tasks(self) -> None:
         self.closing = True
         for task in (self.writer, self.watcher):
             if task is not None:
                 task.cancel()
+
+    async def websocket_disconnect(self, message):
+        # Stop this socket's tasks before any cleanup that needs Redis: if that
+        # fails, a watcher left running would put a closed socket's seat back.
+        self._stop_tasks()
+        await super().websocket_disconnect(message)
+
+    async def disconnect(self, code):
+        self._stop_tasks()
         if self.user is not None and self.user.is_authenticated:
             await self.channel_layer.group_discard(officer_group(self.user.pk), self.channel_name)
 
@@ -127,7 +187,29 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
         period = settings.WS_RECHECK_SECONDS
         while True:
             await asyncio.sleep(period)
-            await self._recheck()
+            if subscriber_watch.generation != self.subscriber_generation:
+                await self._tell_to_reconnect()
+                return
+            try:
+                await self._recheck()
+            except Exception:
+                logger.warning("recheck of %s failed", self.channel_name, exc_info=True)
+
+    async def _tell_to_reconnect(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "error",
+                    "code": "reconnect",
+                    "message": "Live delivery was interrupted: reconnect, then resume "
+                    "from the last seq you have.",
+                }
+            )
+        )
+        await self.close(code=CLOSE_RECONNECT)
 
     async def _recheck(self) -> None:
         if self.closing:

@@ -6,6 +6,7 @@ import time
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from apps.accounts.models import Agency
 from apps.core.presence import Seat, presence, presence_summary
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
@@ -84,13 +85,16 @@ class RoomConsumer(CommandCentreConsumer):
             return
         self.bucket = TokenBucket(settings.WS_REPORTS_PER_SECOND, settings.WS_REPORTS_BURST)
         self.group = room_group(self.room.pk)
+        # A session user comes without its agency; reading it lazily here
+        # would be a synchronous query in the event loop.
+        agency = await Agency.objects.aget(pk=self.user.agency_id)
         self.seat = Seat(
             channel=self.channel_name,
             officer_id=self.user.pk,
             username=self.user.username,
-            agency_id=self.user.agency_id,
-            agency=self.user.agency.name,
-            country=self.user.agency.country_id,
+            agency_id=agency.pk,
+            agency=agency.name,
+            country=agency.country_id,
         )
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

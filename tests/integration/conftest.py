@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,6 +181,11 @@ def _claim_redis_db(prefix: str) -> int:
     raise RuntimeError("no empty Redis database number left")
 
 
+def claim_redis_db(stack: "Stack") -> None:
+    """Claim the session's database number again (after Redis restarted empty)."""
+    redis_db(stack.redis_db).set(f"{stack.prefix}:claim", "1", ex=3600)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     """A migrated PostgreSQL database, a Redis namespace and the test data."""
@@ -221,32 +227,30 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         connection.execute(f'CREATE DATABASE "{database}"')
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
+        # One process for the data: the operation and its rooms through the
+        # services, the officers through `manage.py create_officer --operation`.
+        officers = ", ".join(
+            f"({username!r}, {country!r}, {agency!r}, {kind!r}, {role!r})"
+            for username, (country, agency, kind, role) in OFFICERS.items()
+        )
         rooms = json.loads(
             _manage(
                 env,
                 "shell",
                 "-c",
                 "import json\n"
+                "from django.core.management import call_command\n"
                 "from apps.operations.services import operation_get_or_create, room_get_or_create\n"
                 f"op, _ = operation_get_or_create(code_name={OPERATION!r}, phase='action')\n"
                 "rooms = {n: room_get_or_create(operation=op, name=n).pk "
                 "for n in ('live', 'fault', 'bad input')}\n"
+                f"for username, country, agency, kind, role in [{officers}]:\n"
+                "    call_command('create_officer', username, '--password', "
+                f"{PASSWORD!r}, '--country', country, '--agency', agency, '--kind', kind, "
+                f"'--role', role, '--operation', {OPERATION!r})\n"
                 "print(json.dumps({'operation': op.pk, **rooms}))\n",
             ).strip().splitlines()[-1]
         )
-        creating = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "create_officer", username,
-                 "--password", PASSWORD, "--country", country, "--agency", agency,
-                 "--kind", kind, "--role", role, "--operation", OPERATION],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            )  # fmt: skip
-            for username, (country, agency, kind, role) in OFFICERS.items()
-        ]
-        for process in creating:
-            output, _ = process.communicate(timeout=120)
-            if process.returncode != 0:
-                raise RuntimeError(f"create_officer failed:\n{output}")
         operation_id = rooms.pop("operation")
         yield Stack(
             env=env,
@@ -306,16 +310,27 @@ def servers(stack, tmp_path_factory) -> Iterator[list[Server]]:
     log_dir = tmp_path_factory.mktemp("servers")
     started: list[Server] = []
     try:
-        for _ in range(2):
-            started.append(start_server(stack, log_dir))
-        for username in OFFICERS:
-            status, body = http_json(
-                f"{started[0].http}/api/v1/auth/token/",
-                method="POST",
-                body={"username": username, "password": PASSWORD},
-            )
-            assert status == 200, body
-            stack.tokens[username] = body["token"]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            starting = [pool.submit(start_server, stack, log_dir) for _ in range(2)]
+            failures = []
+            for future in starting:  # keep every server that did start, to stop it
+                try:
+                    started.append(future.result())
+                except Exception as exc:
+                    failures.append(exc)
+            if failures:
+                raise failures[0]
+
+            def token(username: str) -> str:
+                status, body = http_json(
+                    f"{started[0].http}/api/v1/auth/token/",
+                    method="POST",
+                    body={"username": username, "password": PASSWORD},
+                )
+                assert status == 200, body
+                return body["token"]
+
+            stack.tokens.update(zip(OFFICERS, pool.map(token, OFFICERS)))
         yield started
     finally:
         for server in started:
