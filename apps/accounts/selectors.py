@@ -9,17 +9,26 @@ from rest_framework.authtoken.models import Token
 from .models import Officer
 
 
-def officer_still_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> bool:
-    """True while the account is active and the credential the socket opened with holds."""
-    officer = Officer.objects.filter(pk=officer_id, is_active=True).first()
-    if officer is None:
-        return False
+def officer_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> Officer | None:
+    """The officer, read now, while the account is active and the credential
+    the socket opened with still holds; None otherwise."""
     if token is not None:
-        return Token.objects.filter(key=token, user_id=officer_id).exists()
-    if session_key is None:
-        return False
+        found = Token.objects.select_related("user").filter(
+            key=token, user_id=officer_id, user__is_active=True
+        ).first()
+        return found.user if found else None
+    officer = Officer.objects.filter(pk=officer_id, is_active=True).first()
+    if officer is None or session_key is None:
+        return None
     store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
     data = store.load()
     if str(data.get(SESSION_KEY)) != str(officer_id):
-        return False
-    return data.get(HASH_SESSION_KEY) == officer.get_session_auth_hash()
+        return None
+    if data.get(HASH_SESSION_KEY) != officer.get_session_auth_hash():
+        return None
+    return officer
+
+
+def officer_still_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> bool:
+    """True while the account is active and the credential the socket opened with holds."""
+    return officer_signed_in(officer_id, token=token, session_key=session_key) is not None

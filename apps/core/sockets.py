@@ -20,6 +20,7 @@
 import asyncio
 import json
 import logging
+import random
 from collections import OrderedDict
 
 from channels.db import database_sync_to_async
@@ -185,8 +186,10 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
     # --- access --------------------------------------------------------------
     async def _watch_access(self) -> None:
         period = settings.WS_RECHECK_SECONDS
+        # The first wait is drawn at random so that sockets opened together
+        # do not all recheck in the same instant ever after.
+        await asyncio.sleep(random.uniform(0.5, 1.0) * period)
         while True:
-            await asyncio.sleep(period)
             if subscriber_watch.generation != self.subscriber_generation:
                 await self._tell_to_reconnect()
                 return
@@ -194,6 +197,7 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
                 await self._recheck()
             except Exception:
                 logger.warning("recheck of %s failed", self.channel_name, exc_info=True)
+            await asyncio.sleep(period)
 
     async def _tell_to_reconnect(self) -> None:
         if self.closing:

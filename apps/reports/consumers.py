@@ -1,12 +1,16 @@
 """The room socket: live reports, posting, catch-up and presence."""
 
+import asyncio
 import json
+import logging
 import time
+import uuid
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from apps.accounts.models import Agency
+from apps.accounts.selectors import officer_signed_in
 from apps.core.presence import Seat, presence, presence_summary
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
@@ -24,10 +28,11 @@ from .selectors import room_reports_visible_to, viewer_for
 from .services import ReportInvalid, ReportRefused, report_create
 from .visibility import ReportAccess, may_read
 
-import logging
-
 audit = logging.getLogger("commandcentre.audit")
+logger = logging.getLogger(__name__)
 RESUME_BATCH = 500
+PRESENCE_COALESCE_SECONDS = 0.25
+_presence_pending: dict[str, asyncio.Task] = {}
 
 
 class TokenBucket:
@@ -43,6 +48,11 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+def _current_viewer(officer_id: int, token: str | None, session_key: str | None):
+    officer = officer_signed_in(officer_id, token=token, session_key=session_key)
+    return None if officer is None else viewer_for(officer)
 
 
 def _load_room(room_id: int) -> Room | None:
@@ -111,23 +121,49 @@ class RoomConsumer(CommandCentreConsumer):
         await super().disconnect(code)
 
     async def _announce_presence(self) -> None:
-        seats = await presence().seats(self.group)
-        await self.channel_layer.group_send(
-            self.group, {"type": "presence.changed", "online": presence_summary(seats)}
-        )
+        """Tell the room who is here, at most once per PRESENCE_COALESCE_SECONDS per process.
+
+        A thousand officers joining in a burst then cost a few announcements,
+        not a thousand, each to a thousand sockets.
+        """
+        group, layer = self.group, self.channel_layer
+        if group in _presence_pending:
+            return
+
+        async def announce_later() -> None:
+            try:
+                await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+                _presence_pending.pop(group, None)
+                seats = await presence().seats(group)
+                await layer.group_send(
+                    group,
+                    {
+                        "type": "presence.changed",
+                        "version": uuid.uuid4().hex,
+                        "online": presence_summary(seats),
+                    },
+                )
+            except Exception:
+                _presence_pending.pop(group, None)
+                logger.warning("presence announcement for %s failed", group, exc_info=True)
+
+        _presence_pending[group] = asyncio.create_task(announce_later())
 
     async def _recheck(self) -> None:
         await super()._recheck()
         if not self.closing and getattr(self, "seat", None):
-            # Refresh this socket's presence entry and what its officer may read.
-            await presence().join(self.group, self.seat)
-            self.viewer = await database_sync_to_async(viewer_for)(self.user)
+            await presence().join(self.group, self.seat)  # refresh this socket's entry
 
     async def still_allowed(self) -> bool:
-        if not await super().still_allowed():
+        """Account, credential and membership, in one trip to the database."""
+        session = self.scope.get("session")
+        viewer = await database_sync_to_async(_current_viewer)(
+            self.user.pk, self.scope.get("auth_token"), getattr(session, "session_key", None)
+        )
+        if viewer is None or self.room.pk not in viewer.room_ids:
             return False
-        viewer = await database_sync_to_async(viewer_for)(self.user)
-        return self.room.pk in viewer.room_ids
+        self.viewer = viewer  # what the officer may read now
+        return True
 
     # --- events from the channel layer ---------------------------------------
     async def report_created(self, event: dict) -> None:
@@ -143,7 +179,15 @@ class RoomConsumer(CommandCentreConsumer):
         self.push(text)
 
     async def presence_changed(self, event: dict) -> None:
-        await self.send_event({"type": "presence", "room": self.room.pk, "online": event["online"]})
+        self.push(
+            encoded.get(
+                ("presence", self.room.pk, event.get("version")),
+                lambda: json.dumps(
+                    {"type": "presence", "room": self.room.pk, "online": event["online"]},
+                    separators=(",", ":"),
+                ),
+            )
+        )
 
     # --- messages from the client --------------------------------------------
     async def handle_create(self, content: dict) -> None:
