@@ -538,8 +538,15 @@ def test_stats_delta_is_published_to_the_dashboard_after_commit(
     assert ["country", "GR", "reports", 1] in event["delta"]
 
 
-def test_the_event_reaches_a_channel_in_the_room_group(world, django_capture_on_commit_callbacks, monkeypatch):
-    # given: a socket's channel in the room's group, on the real (in-memory) channel layer
+def test_the_event_reaches_a_channel_in_the_room_group(
+    world, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    # given: a socket's channel in the room's group, on the real in-memory channel layer
+    # (the Redis layer is exercised by tests/integration with real server processes)
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    monkeypatch.setattr(channel_layers, "backends", {})
     monkeypatch.setattr(match_report_task, "delay", lambda *args: None)
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
