@@ -32,3 +32,27 @@ def officer_signed_in(officer_id: int, *, token: str | None, session_key: str | 
 def officer_still_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> bool:
     """True while the account is active and the credential the socket opened with holds."""
     return officer_signed_in(officer_id, token=token, session_key=session_key) is not None
+
+
+def officers_signed_in(
+    keys: list[tuple[int, str | None, str | None]],
+) -> dict[tuple, Officer | None]:
+    """officer_signed_in for many (officer id, token, session key) at once.
+
+    Token-authenticated sockets, the many, cost one query together; session
+    ones are checked one by one.
+    """
+    tokens = {key[1] for key in keys if key[1] is not None}
+    by_token = {
+        t.key: t.user
+        for t in Token.objects.select_related("user").filter(key__in=tokens, user__is_active=True)
+    }
+    found: dict[tuple, Officer | None] = {}
+    for key in keys:
+        officer_id, token, session_key = key
+        if token is not None:
+            user = by_token.get(token)
+            found[key] = user if user is not None and user.pk == officer_id else None
+        else:
+            found[key] = officer_signed_in(officer_id, token=None, session_key=session_key)
+    return found

@@ -54,6 +54,7 @@ def publish(group: str, event: dict) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
+    event = {**event, "group": group}  # a process's hub hands it to that group's sockets
     try:
         if _under_asgi_server() or isinstance(layer, InMemoryChannelLayer):
             # The server's own loop (and, in-process, the one the sockets use).

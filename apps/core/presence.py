@@ -76,7 +76,10 @@ class RedisPresence:
         loop = asyncio.get_running_loop()
         client = self._clients.get(id(loop))
         if client is None:
-            client = aioredis.Redis.from_url(self.url)
+            # A blocking pool: a burst of sockets waits for a connection
+            # instead of failing with "Too many connections".
+            pool = aioredis.BlockingConnectionPool.from_url(self.url, max_connections=32, timeout=10)
+            client = aioredis.Redis(connection_pool=pool)
             self._clients[id(loop)] = client
         return client
 
@@ -97,12 +100,13 @@ class RedisPresence:
         await self._redis().hdel(f"{self.prefix}:officer-sockets:{officer_id}", channel)
 
     async def join(self, room: str, seat: Seat) -> None:
-        redis = self._redis()
         key = f"{self.prefix}:presence:{room}"
         value = json.dumps({"seen": time.time(), **seat.__dict__})
-        await redis.hset(key, seat.channel, value)
-        await redis.expire(key, 3600)
-        await redis.hset(f"{self.prefix}:officer-sockets:{seat.officer_id}", seat.channel, time.time())
+        async with self._redis().pipeline(transaction=False) as pipe:
+            pipe.hset(key, seat.channel, value)
+            pipe.expire(key, 3600)
+            pipe.hset(f"{self.prefix}:officer-sockets:{seat.officer_id}", seat.channel, time.time())
+            await pipe.execute()
 
     async def leave(self, room: str, seat: Seat) -> None:
         await self._redis().hdel(f"{self.prefix}:presence:{room}", seat.channel)

@@ -10,7 +10,6 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from apps.accounts.models import Agency
-from apps.accounts.selectors import officer_signed_in
 from apps.core.presence import Seat, presence, presence_summary
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
@@ -18,13 +17,15 @@ from apps.core.sockets import (
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
     CommandCentreConsumer,
+    batcher_for,
     encoded,
 )
+from apps.core.fanout import hub_for
 from apps.operations.events import room_group
 from apps.operations.models import Room
 
 from .payloads import report_payload
-from .selectors import room_reports_visible_to, viewer_for
+from .selectors import room_reports_visible_to, socket_viewers, viewer_for
 from .services import ReportInvalid, ReportRefused, report_create
 from .visibility import ReportAccess, may_read
 
@@ -48,11 +49,6 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
-
-
-def _current_viewer(officer_id: int, token: str | None, session_key: str | None):
-    officer = officer_signed_in(officer_id, token=token, session_key=session_key)
-    return None if officer is None else viewer_for(officer)
 
 
 def _load_room(room_id: int) -> Room | None:
@@ -106,7 +102,7 @@ class RoomConsumer(CommandCentreConsumer):
             agency=agency.name,
             country=agency.country_id,
         )
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await hub_for(self.channel_layer).follow(self.group, self)
         await self.accept()
         await presence().join(self.group, self.seat)
         await self._announce_presence()
@@ -114,7 +110,7 @@ class RoomConsumer(CommandCentreConsumer):
     async def disconnect(self, code):
         seat = getattr(self, "seat", None)
         if seat is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await hub_for(self.channel_layer).unfollow(self.group, self)
             await presence().leave(self.group, seat)
             await presence().officer_disconnect(self.user.pk, self.channel_name)
             await self._announce_presence()
@@ -139,6 +135,7 @@ class RoomConsumer(CommandCentreConsumer):
                     group,
                     {
                         "type": "presence.changed",
+                        "group": group,
                         "version": uuid.uuid4().hex,
                         "online": presence_summary(seats),
                     },
@@ -157,8 +154,8 @@ class RoomConsumer(CommandCentreConsumer):
     async def still_allowed(self) -> bool:
         """Account, credential and membership, in one trip to the database."""
         session = self.scope.get("session")
-        viewer = await database_sync_to_async(_current_viewer)(
-            self.user.pk, self.scope.get("auth_token"), getattr(session, "session_key", None)
+        viewer = await batcher_for(socket_viewers)(
+            (self.user.pk, self.scope.get("auth_token"), getattr(session, "session_key", None))
         )
         if viewer is None or self.room.pk not in viewer.room_ids:
             return False
@@ -166,8 +163,26 @@ class RoomConsumer(CommandCentreConsumer):
         return True
 
     # --- events from the channel layer ---------------------------------------
+    def hub_event(self, event: dict) -> None:
+        """An event of the room, from this process's hub (see apps/core/fanout.py)."""
+        kind = event["type"]
+        if kind == "report.created":
+            self._report_created(event)
+        elif kind == "presence.changed":
+            self._presence_changed(event)
+        elif kind == "access.changed":
+            asyncio.create_task(self.access_changed(event))
+
     async def report_created(self, event: dict) -> None:
-        access = ReportAccess.from_dict(event["access"])
+        self._report_created(event)
+
+    def _report_created(self, event: dict) -> None:
+        if self.closing:
+            return
+        # The hub hands every local socket the same dict: parse the access facts once.
+        access = event.get("_access")
+        if access is None:
+            access = event["_access"] = ReportAccess.from_dict(event["access"])
         if not may_read(self.viewer, access):
             return
         text = encoded.get(
@@ -179,6 +194,9 @@ class RoomConsumer(CommandCentreConsumer):
         self.push(text)
 
     async def presence_changed(self, event: dict) -> None:
+        self._presence_changed(event)
+
+    def _presence_changed(self, event: dict) -> None:
         self.push(
             encoded.get(
                 ("presence", self.room.pk, event.get("version")),

@@ -3,7 +3,8 @@
 from django.db.models import Prefetch, QuerySet
 
 from apps.accounts.models import Officer
-from apps.operations.models import Room
+from apps.accounts.selectors import officers_signed_in
+from apps.operations.models import Participation, Room, RoomMembership
 from apps.operations.selectors import operation_ids_of, room_ids_of
 
 from .models import Party, Report
@@ -21,6 +22,42 @@ def viewer_for(officer: Officer) -> Viewer:
         room_ids=room_ids_of(officer, operation_ids),
         is_active=officer.is_active,
     )
+
+
+def viewers_for(officers: list[Officer]) -> dict[int, Viewer]:
+    """viewer_for of many officers at once, in two queries."""
+    agency_ids = {o.agency_id for o in officers if o.agency_id and o.is_active}
+    operations: dict[int, set[int]] = {a: set() for a in agency_ids}
+    for agency_id, operation_id in Participation.objects.filter(
+        agency_id__in=agency_ids
+    ).values_list("agency_id", "operation_id"):
+        operations[agency_id].add(operation_id)
+    rooms: dict[int, set[int]] = {a: set() for a in agency_ids}
+    for agency_id, room_id, operation_id in RoomMembership.objects.filter(
+        agency_id__in=agency_ids
+    ).values_list("agency_id", "room_id", "room__operation_id"):
+        if operation_id in operations[agency_id]:
+            rooms[agency_id].add(room_id)
+    viewers = {}
+    for officer in officers:
+        allowed = officer.is_active and officer.agency_id in agency_ids
+        viewers[officer.pk] = Viewer(
+            officer_id=officer.pk,
+            agency_id=officer.agency_id,
+            is_coordinator=officer.is_coordinator and officer.is_active,
+            operation_ids=frozenset(operations[officer.agency_id]) if allowed else frozenset(),
+            room_ids=frozenset(rooms[officer.agency_id]) if allowed else frozenset(),
+            is_active=officer.is_active,
+        )
+    return viewers
+
+
+def socket_viewers(keys: list[tuple[int, str | None, str | None]]) -> dict[tuple, Viewer | None]:
+    """For open sockets, keyed (officer id, token, session key): what each officer may
+    read now, or None where the account or the credential no longer holds."""
+    officers = officers_signed_in(keys)
+    viewers = viewers_for([o for o in officers.values() if o is not None])
+    return {key: None if o is None else viewers[o.pk] for key, o in officers.items()}
 
 
 def with_details(queryset: QuerySet[Report]) -> QuerySet[Report]:
