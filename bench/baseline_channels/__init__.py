@@ -1,0 +1,1 @@
+"""Bare Channels baseline: one consumer, the Redis channel layer, nothing else."""

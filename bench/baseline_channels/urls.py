@@ -1,0 +1,3 @@
+"""No HTTP views: the baseline only speaks WebSocket."""
+
+urlpatterns: list = []
