@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.crossmatch.tasks.sweep_unmatched_reports_task",
         "schedule": env.float("CROSSMATCH_SWEEP_SECONDS", 30.0),
     },
+    "sweep-import-runs": {
+        "task": "apps.intel.tasks.sweep_import_runs_task",
+        "schedule": 60.0,
+    },
 }
 # A selector found in more reports than this stops raising alerts (over-correlation).
 CROSSMATCH_MAX_REPORTS_PER_SELECTOR = env.int("CROSSMATCH_MAX_REPORTS_PER_SELECTOR", 50)

@@ -29,6 +29,9 @@ class AlertConsumer(CommandCentreConsumer):
     async def alert_updated(self, event: dict) -> None:
         await self.send_event({"type": "alert.updated", "alert": event["alert"]})
 
+    async def import_finished(self, event: dict) -> None:
+        await self.send_event({"type": "import.finished", "import": event["import"]})
+
     async def handle_ack(self, content: dict) -> None:
         alert_id = content.get("id")
         if not isinstance(alert_id, int) or isinstance(alert_id, bool):

@@ -33,7 +33,10 @@ def sweep_unmatched_reports_task(older_than_seconds: int = 60, limit: int = 1000
     """
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
-        Report.objects.filter(matched_at__isnull=True, created_at__lt=cutoff)
+        # imported reports are matched in bulk by their import's own tasks and sweep
+        Report.objects.filter(
+            matched_at__isnull=True, created_at__lt=cutoff, import_record__isnull=True
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -10,6 +10,7 @@ from apps.core.events import enqueue_on_commit, publish_on_commit
 from apps.crossmatch.extract import extract_from_report
 from apps.crossmatch.services import names_index_add
 from apps.dashboard.services import counters_add_report
+from apps.intel.services import effectiveness_record_report
 from apps.operations.models import Room
 from apps.operations.selectors import officer_is_room_member, operation_ids_of
 
@@ -163,6 +164,7 @@ def _save(room, author, parsed, selectors, recipients, amends) -> Report:
     delta = counters_add_report(report, seizures)
 
     report = with_details(Report.objects.filter(pk=report.pk)).get()
+    effectiveness_record_report(report)
     events.report_created_on_commit(report, report_access(report))
     events.stats_delta_on_commit(report.room.operation_id, delta)
     from apps.crossmatch.tasks import match_report_task

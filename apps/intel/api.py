@@ -1,0 +1,267 @@
+"""REST edge of the intel app: parse, call one service or selector, serialize."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.events import enqueue_on_commit
+from apps.core.pagination import Pagination
+from apps.reports.payloads import report_stub
+from apps.reports.selectors import report_access, viewer_for
+from apps.reports.visibility import may_read
+
+from . import serializers as s
+from .imports import import_run_start
+from .inputs import ImportOptionsInput, parse_input
+from .payloads import import_run_payload, indicator_payload
+from .scoring import MAX_BATCH, parcels_score
+from .selectors import (
+    import_run_for,
+    import_run_matches,
+    import_runs_of,
+    indicator_for,
+    indicators_of,
+    operation_of,
+)
+from .services import (
+    IntelInvalid,
+    IntelRefused,
+    indicator_create,
+    indicator_update,
+    officer_may_analyse,
+)
+from .sources import detect_format
+
+audit = logging.getLogger("commandcentre.audit")
+UPLOAD_MAX_BYTES = getattr(settings, "INTEL_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def _operation(request: Request, operation_id: int):
+    operation = operation_of(request.user, operation_id)
+    if operation is None:
+        raise NotFound("No such operation.")
+    return operation
+
+
+def _refused(exc: IntelRefused):
+    return PermissionDenied(exc.message)
+
+
+class IndicatorListView(APIView):
+    @extend_schema(responses=s.IndicatorOut(many=True))
+    def get(self, request: Request, operation_id: int) -> Response:
+        """The operation's risk indicators with their effectiveness counts."""
+        operation = _operation(request, operation_id)
+        return Response([indicator_payload(i) for i in indicators_of(request.user, operation)])
+
+    @extend_schema(request=s.IndicatorIn, responses={201: s.IndicatorOut})
+    def post(self, request: Request, operation_id: int) -> Response:
+        """Define an indicator (analysts and coordinators)."""
+        operation = _operation(request, operation_id)
+        try:
+            indicator = indicator_create(
+                operation=operation, officer=request.user, data=request.data
+            )
+        except IntelInvalid as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except IntelRefused as exc:
+            raise _refused(exc) from None
+        return Response(indicator_payload(indicator), status=status.HTTP_201_CREATED)
+
+
+class IndicatorDetailView(APIView):
+    def _indicator(self, request, indicator_id):
+        indicator = indicator_for(request.user, indicator_id)
+        if indicator is None:
+            raise NotFound("No such indicator.")
+        return indicator
+
+    @extend_schema(responses=s.IndicatorOut)
+    def get(self, request: Request, indicator_id: int) -> Response:
+        return Response(indicator_payload(self._indicator(request, indicator_id)))
+
+    @extend_schema(request=s.IndicatorPatch, responses=s.IndicatorOut)
+    def patch(self, request: Request, indicator_id: int) -> Response:
+        """Change weight, explanation, params, name, or switch it off (`active`)."""
+        indicator = self._indicator(request, indicator_id)
+        try:
+            indicator = indicator_update(
+                indicator=indicator, officer=request.user, data=request.data
+            )
+        except IntelInvalid as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except IntelRefused as exc:
+            raise _refused(exc) from None
+        return Response(indicator_payload(indicator))
+
+
+class ScoreView(APIView):
+    @extend_schema(
+        request=s.ScoreIn,
+        parameters=[
+            OpenApiParameter(
+                "record",
+                OpenApiTypes.BOOL,
+                description="remember flagged parcels for effectiveness (default true)",
+            )
+        ],
+        responses={200: s.ScoreOut},
+    )
+    def post(self, request: Request, operation_id: int) -> Response:
+        """Score one parcel, or `{"parcels": [...]}` (up to 10000), against the active indicators."""
+        operation = _operation(request, operation_id)
+        data = request.data
+        if not isinstance(data, dict):
+            return Response(
+                {"non_field_errors": ['Send a parcel or {"parcels": [...]}.']}, status=400
+            )
+        record = request.query_params.get("record", "1").lower() not in ("0", "false", "no")
+        batch = "parcels" in data
+        parcels = data["parcels"] if batch else [data]
+        if batch and (not isinstance(parcels, list) or len(data) != 1):
+            return Response({"parcels": ["A list of parcels, and nothing else."]}, status=400)
+        if len(parcels) > MAX_BATCH:
+            return Response({"parcels": [f"At most {MAX_BATCH} parcels per request."]}, status=400)
+        results = parcels_score(
+            operation=operation, officer=request.user, parcels=parcels, record=record
+        )
+        if not batch:
+            result = results[0]
+            if "errors" in result:
+                return Response(result["errors"], status=status.HTTP_400_BAD_REQUEST)
+            return Response(result)
+        return Response({"operation": operation.pk, "count": len(results), "results": results})
+
+
+class ImportListView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses=s.ImportRunOut(many=True))
+    def get(self, request: Request, operation_id: int) -> Response:
+        """Imports of the operation (analysts and coordinators)."""
+        operation = _operation(request, operation_id)
+        if not officer_may_analyse(request.user, operation):
+            raise PermissionDenied("Only analysts and coordinators see the imports.")
+        runs = import_runs_of(request.user, operation)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response([import_run_payload(r, errors=False) for r in page])
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportIn},
+        responses={202: s.ImportRunOut, 400: OpenApiResponse(description="field errors")},
+    )
+    def post(self, request: Request, operation_id: int) -> Response:
+        """Upload a CSV, JSON or JSON Lines file of earlier seizures; it is imported by a task.
+
+        202 with the run; its `status` goes queued, loading, matching, done (or
+        failed), and the analyst gets one `import.finished` event on /ws/alerts/.
+        """
+        operation = _operation(request, operation_id)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["Attach the file as `file`."]}, status=400)
+        if upload.size > UPLOAD_MAX_BYTES:
+            return Response(
+                {
+                    "file": [
+                        f"Larger than {UPLOAD_MAX_BYTES} bytes: use `manage.py import_seizures`."
+                    ]
+                },
+                status=400,
+            )
+        options, errors = parse_input(
+            ImportOptionsInput, {k: v for k, v in request.data.items() if k != "file"}
+        )
+        if errors:
+            return Response(errors, status=400)
+        content = upload.read()
+        try:
+            run = import_run_start(
+                operation=operation,
+                officer=request.user,
+                name=options["name"] or upload.name or "upload",
+                file_format=detect_format(upload.name or "", content[:64]),
+                sha256=hashlib.sha256(content).hexdigest(),
+                room_id=options["room"],
+                source=content,
+            )
+        except IntelInvalid as exc:
+            return Response(exc.errors, status=400)
+        except IntelRefused as exc:
+            raise _refused(exc) from None
+        from .tasks import import_upload_task
+
+        enqueue_on_commit(import_upload_task, run.pk)
+        run.refresh_from_db()
+        return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)
+
+
+class ImportDetailView(APIView):
+    @extend_schema(responses=s.ImportRunOut)
+    def get(self, request: Request, run_id: int) -> Response:
+        """One import: counts, rejected rows (line and reason), matches found."""
+        run = import_run_for(request.user, run_id)
+        if run is None:
+            raise NotFound("No such import.")
+        return Response(import_run_payload(run))
+
+
+class ImportMatchesView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, run_id: int) -> Response:
+        """The matches the import's reports are part of (what the summary counts), newest first."""
+        run = import_run_for(request.user, run_id)
+        if run is None:
+            raise NotFound("No such import.")
+        viewer = viewer_for(request.user)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(import_run_matches(run), request, view=self)
+        out = []
+        for match in page:
+            reports = [match.report_a, match.report_b]
+            readable = [may_read(viewer, report_access(r)) for r in reports]
+            out.append(
+                {
+                    "id": match.pk,
+                    "kind": match.kind,
+                    "score": round(match.score, 3),
+                    "selector": {
+                        "type": match.selector_type,
+                        "value": match.value if all(readable) else None,
+                    },
+                    "reasons": match.reasons if all(readable) else [],
+                    "created_at": match.created_at.isoformat().replace("+00:00", "Z"),
+                    "reports": [
+                        _report_brief(r) if ok else report_stub(r)
+                        for r, ok in zip(reports, readable, strict=True)
+                    ],
+                }
+            )
+        audit.info("read import=%s matches by=%s", run.pk, request.user.username)
+        return paginator.get_paginated_response(out)
+
+
+def _report_brief(report) -> dict:
+    return {
+        "id": report.pk,
+        "room": report.room_id,
+        "seq": report.seq,
+        "kind": report.kind,
+        "handling": report.handling,
+        "agency": report.agency.name,
+        "country": report.country_id,
+        "author": report.author.username,
+        "occurred_at": report.occurred_at.isoformat().replace("+00:00", "Z")
+        if report.occurred_at
+        else None,
+    }

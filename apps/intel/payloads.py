@@ -1,0 +1,70 @@
+"""Imports, indicators and their statistics as clients see them (REST and sockets)."""
+
+from .models import ImportRun, Indicator, IndicatorStat
+
+
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def import_run_payload(run: ImportRun, *, errors: bool = True) -> dict:
+    payload = {
+        "id": run.pk,
+        "operation": run.operation_id,
+        "room": run.room_id,
+        "officer": run.officer.username,
+        "name": run.name,
+        "format": run.file_format,
+        "sha256": run.file_sha256,
+        "status": run.status,
+        "rows": {
+            "total": run.rows_total,
+            "created": run.rows_created,
+            "existing": run.rows_existing,
+            "rejected": run.rows_rejected,
+        },
+        "agencies_created": run.agencies_created,
+        "batches": {"total": run.batches_total, "matched": run.batches_matched},
+        "matches_found": run.matches_found,
+        "failure": run.failure,
+        "created_at": _iso(run.created_at),
+        "loaded_at": _iso(run.loaded_at),
+        "finished_at": _iso(run.finished_at),
+    }
+    if errors:
+        payload["errors"] = run.errors
+    return payload
+
+
+def stat_payload(stat: IndicatorStat | None) -> dict:
+    flagged = stat.flagged if stat else 0
+    checked = stat.checked if stat else 0
+    hits = stat.hits if stat else 0
+    return {
+        "flagged": flagged,
+        "checked": checked,
+        "hits": hits,
+        # Of the flagged parcels that were controlled, the share that found something.
+        "hit_rate": round(hits / checked, 4) if checked else None,
+    }
+
+
+def indicator_payload(indicator: Indicator) -> dict:
+    try:
+        stat = indicator.stat
+    except IndicatorStat.DoesNotExist:
+        stat = None
+    return {
+        "id": indicator.pk,
+        "operation": indicator.operation_id,
+        "name": indicator.name,
+        "kind": indicator.kind,
+        "params": indicator.params,
+        "weight": indicator.weight,
+        "explanation": indicator.explanation,
+        "active": indicator.active,
+        "created_by": indicator.created_by.username,
+        "created_at": _iso(indicator.created_at),
+        "updated_at": _iso(indicator.updated_at),
+        "stats": stat_payload(stat),
+    }

@@ -1,0 +1,424 @@
+"""Scoring parcels against an operation's risk indicators.
+
+A batch goes through in a fixed number of queries whatever its size: the
+active indicators (one query), earlier reports by selector (one query per
+selector type and 500 values) and by person (the blocking keys of the names,
+then the few best-blocked people), the readable evidence (one query), and the
+record of flagged parcels. Earlier reports are always found through the
+selector index (type, normalised) and the name-key index, never by a scan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from apps.accounts.models import Officer
+from apps.crossmatch.extract import extract_from_report
+from apps.crossmatch.models import ExcludedSelector, NameKey
+from apps.crossmatch.names import PersonRecord, person_score
+from apps.crossmatch.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.crossmatch.services import PERSON, person_blocking_keys
+from apps.operations.models import Operation
+from apps.reports.inputs import ParcelInput, flatten_errors
+from apps.reports.models import Party, Report, Selector
+from apps.reports.selectors import reports_visible_to, viewer_for
+
+from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
+from .models import Indicator
+from .services import scored_parcels_record
+
+MAX_BATCH = 10_000
+#: Earlier reports shown per fired indicator (the count says how many there are).
+MAX_EVIDENCE = 10
+#: A name key held by this many people or more is too common to block on.
+ROWS_PER_KEY = 32
+#: Earlier people scored per name, the best-blocked first.
+MAX_PERSON_CANDIDATES = 10
+CHUNK = 500
+
+
+class ParcelToScore(ParcelInput):
+    """A parcel as a scanning line sends it: a report's parcel, a reference and notes."""
+
+    ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+@dataclass(slots=True)
+class _Item:
+    index: int
+    ref: str
+    data: dict | None = None
+    errors: dict | None = None
+    warnings: dict | None = None
+    facts: ParcelFacts | None = None
+    fired: list[Fired] | None = None
+    score: float = 0.0
+
+
+def parcels_parse(parcels: list[Any]) -> list[_Item]:
+    """Each parcel checked with the same rules as a report's parcel."""
+    parser = ParcelToScore()
+    items = []
+    for index, raw in enumerate(parcels):
+        ref = raw.get("ref", "") if isinstance(raw, dict) else ""
+        item = _Item(index=index, ref=ref if isinstance(ref, str) else "")
+        if not isinstance(raw, dict):
+            item.errors = {"non_field_errors": ["A parcel is a JSON object."]}
+        else:
+            try:
+                item.data = dict(parser.run_validation(raw))
+            except ValidationError as exc:
+                item.errors = flatten_errors(exc.detail)
+        items.append(item)
+    return items
+
+
+def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts, dict]:
+    notes = data.get("notes", "")
+    parcel = {k: v for k, v in data.items() if k not in ("ref", "notes")}
+    raw = {"parcel": _as_raw(parcel), "body": notes}
+    selectors, warnings = extract_from_report(raw, default_region=region)
+    tracking = ""
+    if data.get("tracking_number"):
+        try:
+            tracking = normalise(SelectorType.TRACKING_NUMBER, data["tracking_number"])[:64]
+        except InvalidSelector:
+            tracking = ""
+    people = []
+    domains = []
+    for role in ("sender", "recipient"):
+        party = data.get(role) or {}
+        if party.get("name", "").strip():
+            hint = (
+                data.get("origin_country") if role == "sender" else data.get("destination_country")
+            )
+            keys = (
+                frozenset(person_blocking_keys(party["name"], party.get("date_of_birth"), hint))
+                if with_keys
+                else frozenset()
+            )
+            people.append(Person(role, party["name"].strip(), party.get("date_of_birth"), keys))
+        email = party.get("email", "")
+        if "@" in email:
+            domains.append(email.rsplit("@", 1)[1].strip().lower())
+    facts = ParcelFacts(
+        tracking_number=tracking,
+        origin=data.get("origin_country"),
+        destination=data.get("destination_country"),
+        carrier=fold_text(data.get("carrier") or ""),
+        content=fold_text(data.get("declared_content") or ""),
+        notes=fold_text(notes or ""),
+        weight_g=data.get("weight_g"),
+        selectors=selectors,
+        people=people,
+        email_domains=domains,
+    )
+    return facts, {path: [message] for path, message in warnings.items()}
+
+
+def _as_raw(parcel: dict) -> dict:
+    """Validated values back to what extraction reads (dates to text)."""
+    out = dict(parcel)
+    for role in ("sender", "recipient"):
+        if out.get(role):
+            party = dict(out[role])
+            if party.get("date_of_birth"):
+                party["date_of_birth"] = party["date_of_birth"].isoformat()
+            out[role] = party
+    return out
+
+
+def operation_rules(operation: Operation) -> list[Rule]:
+    """The operation's active indicators as rules."""
+    return [
+        compile_rule(i.pk, i.name, i.kind, i.params, i.weight, i.explanation)
+        for i in Indicator.objects.filter(operation=operation, active=True).order_by("id")
+    ]
+
+
+def parcels_score(
+    *,
+    operation: Operation,
+    officer: Officer,
+    parcels: list[Any],
+    record: bool = True,
+    rules: list[Rule] | None = None,
+) -> list[dict]:
+    """Score each parcel: its score, the indicators that fired, the earlier reports behind them.
+
+    With `record`, parcels on which an indicator fired are remembered by tracking
+    number and counted as flagged, so that a later check or hit on them counts
+    for the indicator's effectiveness.
+    """
+    rules = operation_rules(operation) if rules is None else rules
+    items = parcels_parse(parcels)
+    kinds = {r.kind for r in rules}
+    need_keys = IndicatorKind.EARLIER_PERSON in kinds
+    officer_region = officer.agency.country_id if officer.agency_id else None
+    for item in items:
+        if item.data is not None:
+            # National numbers are read as numbers of the destination, where the
+            # parcel is scanned and its recipient lives; else the scanning officer's.
+            region = item.data.get("destination_country") or officer_region
+            item.facts, warnings = _facts(item.data, region, need_keys)
+            item.warnings = warnings or None
+
+    scorable = [item for item in items if item.facts is not None]
+    evidence = _evidence(operation.pk, [i.facts for i in scorable], rules)
+    for item, found in zip(scorable, evidence, strict=True):
+        fired = []
+        score = 0.0
+        for rule in rules:
+            hit = rule.test(item.facts, found)
+            if hit is not None:
+                fired.append(hit)
+                score += rule.weight
+        item.fired, item.score = fired, round(score, 3)
+
+    if record:
+        scored_parcels_record(
+            operation_id=operation.pk,
+            officer=officer,
+            flagged=[
+                (i.facts.tracking_number, [f.indicator_id for f in i.fired], i.score)
+                for i in scorable
+                if i.fired and i.facts.tracking_number
+            ],
+        )
+    return _results(items, rules, officer)
+
+
+# ------------------------------------------------------------------- evidence
+
+
+def _chunks(values: Iterable, size: int = CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) -> list[Evidence]:
+    selector_rules = [r for r in rules if r.kind == IndicatorKind.EARLIER_SELECTOR]
+    person_rules = [r for r in rules if r.kind == IndicatorKind.EARLIER_PERSON]
+    out = [Evidence() for _ in facts]
+    if not facts or not (selector_rules or person_rules):
+        return out
+    if selector_rules:
+        types = {t for r in selector_rules for t in r.params["types"]}
+        kinds = {k for r in selector_rules for k in r.params["report_kinds"]}
+        found = _earlier_by_selector(operation_id, facts, types, kinds)
+        for f, ev in zip(facts, out, strict=True):
+            for s in f.selectors:
+                reports = found.get((s.type, s.normalised))
+                if reports:
+                    ev.by_selector[(s.type, s.normalised)] = reports
+    if person_rules:
+        kinds = {k for r in person_rules for k in r.params["report_kinds"]}
+        found_people = _earlier_by_person(operation_id, facts, kinds)
+        for f, ev in zip(facts, out, strict=True):
+            for person in f.people:
+                matches = found_people.get((person.role, person.name, person.date_of_birth))
+                if matches:
+                    ev.by_person[(person.role, person.name)] = matches
+    return out
+
+
+def _earlier_by_selector(
+    operation_id: int, facts: list[ParcelFacts], types: set[str], kinds: set[str]
+) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for f in facts:
+        for s in f.selectors:
+            if s.type in types:
+                wanted[s.type].add(s.normalised)
+    if not wanted:
+        return {}
+    # Values the analysts set aside (a hub's address...) are no evidence.
+    excluded = set(
+        ExcludedSelector.objects.filter(operation_id=operation_id).values_list(
+            "selector_type", "normalised"
+        )
+    )
+    found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for stype, values in wanted.items():
+        for chunk in _chunks(sorted(v for v in values if (stype, v) not in excluded)):
+            # Filtered on the report in Python: given the report's columns, planners
+            # would start from the operation's reports instead of the index.
+            rows = (
+                Selector.objects.filter(type=stype, normalised__in=chunk)
+                .order_by()
+                .values_list(
+                    "normalised", "report_id", "report__kind", "report__room__operation_id"
+                )
+            )
+            for normalised, report_id, kind, operation in rows:
+                if operation == operation_id and kind in kinds:
+                    found[(stype, normalised)].append((report_id, kind))
+    for reports in found.values():
+        reports.sort(reverse=True)  # the latest first
+    return found
+
+
+def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
+    """People holding each name key, at most ROWS_PER_KEY per key (as crossmatch reads them).
+
+    A key that fills the limit is too common to block on and is left out; so the
+    read is bounded whatever the size of the index.
+    """
+    holders: dict[str, list[int]] = defaultdict(list)
+    ordered = sorted(keys)
+    table = NameKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for chunk in _chunks(ordered, 1000):
+                cursor.execute(
+                    "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
+                    f"CROSS JOIN LATERAL (SELECT party_id FROM {table} "
+                    "WHERE entity = %s AND key = k.key LIMIT %s) nk",
+                    [chunk, PERSON, ROWS_PER_KEY],
+                )
+                for key, party_id in cursor.fetchall():
+                    holders[key].append(party_id)
+        else:
+            # SQLite: one compound SELECT of per-key LIMITed subqueries (at most 500 terms).
+            for chunk in _chunks(ordered, 400):
+                sql = " UNION ALL ".join(
+                    f"SELECT * FROM (SELECT key, party_id FROM {table} "
+                    "WHERE entity = %s AND key = %s LIMIT %s)"
+                    for _ in chunk
+                )
+                cursor.execute(sql, [v for key in chunk for v in (PERSON, key, ROWS_PER_KEY)])
+                for key, party_id in cursor.fetchall():
+                    holders[key].append(party_id)
+    return {k: v for k, v in holders.items() if len(v) < ROWS_PER_KEY}
+
+
+def _earlier_by_person(
+    operation_id: int, facts: list[ParcelFacts], kinds: set[str]
+) -> dict[tuple, list[tuple[int, str, float, str]]]:
+    people = {}
+    for f in facts:
+        for person in f.people:
+            country = f.origin if person.role == "sender" else f.destination
+            people[(person.role, person.name, person.date_of_birth)] = (person, country)
+    if not people:
+        return {}
+    holders = _name_key_holders({k for person, _ in people.values() for k in person.keys})
+    blocking = {
+        ident: [k for k in person.keys if k in holders] for ident, (person, _) in people.items()
+    }
+    wanted: dict[tuple, list[int]] = {}
+    for ident in people:
+        shared: dict[int, int] = defaultdict(int)
+        for key in blocking[ident]:
+            for party_id in holders.get(key, ()):
+                shared[party_id] += 1
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PERSON_CANDIDATES]
+        # One shared key among many is a coincidence of spelling, not a candidate.
+        floor = max(min(2, len(blocking[ident])), (ranked[0][1] + 1) // 2) if ranked else 0
+        wanted[ident] = [party_id for party_id, n in ranked if n >= floor]
+    candidates = {}
+    for chunk in _chunks(sorted({p for ids in wanted.values() for p in ids})):
+        for pk, name, dob, report_id, kind, country, operation in (
+            Party.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list(
+                "pk", "name", "date_of_birth", "report_id", "report__kind",
+                "report__country_id", "report__room__operation_id",
+            )
+        ):  # fmt: skip
+            if operation == operation_id and kind in kinds:
+                candidates[pk] = (PersonRecord(name, dob, country), report_id, kind)
+    found: dict[tuple, list[tuple[int, str, float, str]]] = {}
+    for ident, party_ids in wanted.items():
+        person, country = people[ident]
+        this = PersonRecord(person.name, person.date_of_birth, country)
+        matches = []
+        for party_id in party_ids:
+            candidate = candidates.get(party_id)
+            if candidate is None:
+                continue
+            record, report_id, kind = candidate
+            score, _ = person_score(this, record)
+            matches.append((report_id, kind, round(score, 3), record.name))
+        if matches:
+            matches.sort(key=lambda m: (-m[2], -m[0]))
+            found[ident] = matches
+    return found
+
+
+# -------------------------------------------------------------------- results
+
+
+def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[dict]:
+    by_id = {r.indicator_id: r for r in rules}
+    shown: set[int] = set()
+    for item in items:
+        for fired in item.fired or ():
+            shown.update(fired.report_ids[:MAX_EVIDENCE])
+    stubs = _report_stubs(officer, shown)
+    results = []
+    for item in items:
+        if item.errors is not None:
+            results.append({"index": item.index, "ref": item.ref, "errors": item.errors})
+            continue
+        result = {
+            "index": item.index,
+            "ref": item.ref,
+            "tracking_number": item.facts.tracking_number or item.data.get("tracking_number", ""),
+            "score": item.score,
+            "indicators": [
+                {
+                    "id": fired.indicator_id,
+                    "name": by_id[fired.indicator_id].name,
+                    "kind": by_id[fired.indicator_id].kind,
+                    "weight": by_id[fired.indicator_id].weight,
+                    "explanation": by_id[fired.indicator_id].explanation,
+                    "reasons": fired.reasons,
+                    "reports": [stubs[r] for r in fired.report_ids[:MAX_EVIDENCE] if r in stubs],
+                    "reports_total": len(fired.report_ids),
+                }
+                for fired in item.fired
+            ],
+        }
+        if item.warnings:
+            result["warnings"] = item.warnings
+        results.append(result)
+    return results
+
+
+def _report_stubs(officer: Officer, report_ids: set[int]) -> dict[int, dict]:
+    """Evidence as the caller may see it: readable reports in short, others hit/no-hit only."""
+    if not report_ids:
+        return {}
+    ids = sorted(report_ids)
+    readable = set(
+        reports_visible_to(officer, viewer=viewer_for(officer))
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    stubs = {}
+    for pk, kind, agency, country, handling, occurred_at, room_id, seq in Report.objects.filter(
+        pk__in=ids
+    ).values_list(
+        "pk", "kind", "agency__name", "country_id", "handling", "occurred_at", "room_id", "seq"
+    ):
+        stub = {"id": pk, "agency": agency, "country": country, "handling": handling}
+        if pk in readable:
+            stub.update(
+                kind=kind,
+                room=room_id,
+                seq=seq,
+                occurred_at=occurred_at.isoformat().replace("+00:00", "Z") if occurred_at else None,
+            )
+        stub["readable"] = pk in readable
+        stubs[pk] = stub
+    return stubs

@@ -1,0 +1,119 @@
+"""The REST edge's description of the intel app, for the OpenAPI schema.
+
+Responses are built by payloads.py (and scoring.py); these classes document them.
+"""
+
+from rest_framework import serializers
+
+from .inputs import ImportOptionsInput, IndicatorInput
+from .scoring import ParcelToScore
+
+IndicatorIn = IndicatorInput
+
+
+class IndicatorPatch(IndicatorInput):
+    name = serializers.CharField(max_length=200, required=False)
+    kind = serializers.CharField(required=False, help_text="cannot change")
+
+
+class IndicatorStatsOut(serializers.Serializer):
+    flagged = serializers.IntegerField()
+    checked = serializers.IntegerField()
+    hits = serializers.IntegerField()
+    hit_rate = serializers.FloatField(allow_null=True, help_text="hits / checked")
+
+
+class IndicatorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    operation = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    params = serializers.JSONField()
+    weight = serializers.FloatField()
+    explanation = serializers.CharField()
+    active = serializers.BooleanField()
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    stats = IndicatorStatsOut()
+
+
+class ScoreIn(serializers.Serializer):
+    parcels = ParcelToScore(many=True, help_text="or send one parcel object as the whole body")
+
+
+class EvidenceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency = serializers.CharField()
+    country = serializers.CharField()
+    handling = serializers.CharField()
+    readable = serializers.BooleanField()
+    kind = serializers.CharField(required=False, help_text="only when readable")
+    room = serializers.IntegerField(required=False)
+    seq = serializers.IntegerField(required=False)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class FiredOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    weight = serializers.FloatField()
+    explanation = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    reports = EvidenceOut(many=True)
+    reports_total = serializers.IntegerField()
+
+
+class ScoreResultOut(serializers.Serializer):
+    index = serializers.IntegerField()
+    ref = serializers.CharField()
+    tracking_number = serializers.CharField()
+    score = serializers.FloatField()
+    indicators = FiredOut(many=True)
+    warnings = serializers.DictField(required=False)
+    errors = serializers.DictField(
+        required=False, help_text="instead of a score: the parcel is invalid"
+    )
+
+
+class ScoreOut(serializers.Serializer):
+    operation = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = ScoreResultOut(many=True)
+
+
+class ImportIn(ImportOptionsInput):
+    file = serializers.FileField(help_text="CSV, JSON (an array) or JSON Lines; see docs/intel.md")
+
+
+class ImportRowsOut(serializers.Serializer):
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class ImportErrorOut(serializers.Serializer):
+    line = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ImportRunOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    operation = serializers.IntegerField()
+    room = serializers.IntegerField()
+    officer = serializers.CharField()
+    name = serializers.CharField()
+    format = serializers.CharField()
+    sha256 = serializers.CharField()
+    status = serializers.CharField()
+    rows = ImportRowsOut()
+    agencies_created = serializers.ListField(child=serializers.CharField())
+    batches = serializers.DictField(child=serializers.IntegerField())
+    matches_found = serializers.IntegerField()
+    failure = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    loaded_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    errors = ImportErrorOut(many=True, required=False)

@@ -1,0 +1,273 @@
+"""Writes of the intelligence phase: indicators, their running counts, scored parcels.
+
+Imports have their own module (imports.py); scoring (a read that records what it
+flagged) is in scoring.py and writes through `scored_parcels_record` here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from apps.accounts.models import Officer, Role
+from apps.crossmatch.normalise import InvalidSelector, SelectorType, normalise
+from apps.dashboard.services import counters_add
+from apps.operations.models import Operation
+from apps.operations.selectors import operations_of
+from apps.reports.models import Kind, Outcome, Report
+
+from . import events
+from .indicators import ParamsInvalid, indicator_params_clean
+from .inputs import IndicatorInput, parse_input
+from .models import Indicator, IndicatorStat, ScoredParcel
+
+logger = logging.getLogger(__name__)
+ANALYST_ROLES = (Role.ANALYST, Role.COORDINATOR)
+#: The dashboard's running totals carry indicator counts under this scope.
+INDICATOR_SCOPE = "indicator"
+
+
+class IntelRefused(Exception):
+    """The officer may not do this here; `code` says why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class IntelInvalid(Exception):
+    """Bad input; `errors` maps field paths to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def officer_may_analyse(officer: Officer, operation: Operation) -> bool:
+    """Analysts and coordinators of agencies taking part in the operation."""
+    return (
+        officer.is_active
+        and officer.role in ANALYST_ROLES
+        and operations_of(officer).filter(pk=operation.pk).exists()
+    )
+
+
+def ensure_may_analyse(officer: Officer, operation: Operation) -> None:
+    if not officer_may_analyse(officer, operation):
+        raise IntelRefused(
+            "forbidden",
+            "Only analysts and coordinators of a participating agency may do this.",
+        )
+    if operation.is_closed:
+        raise IntelRefused("operation_closed", "The operation is closed; it is read-only.")
+
+
+# ------------------------------------------------------------------ indicators
+
+
+def _clean(data: object, *, partial: bool, kind: str | None = None) -> dict:
+    values, errors = parse_input(IndicatorInput, data, partial=partial)
+    if errors:
+        raise IntelInvalid(errors)
+    if "params" in values or "kind" in values:
+        try:
+            values["params"] = indicator_params_clean(
+                values.get("kind", kind), values.get("params", {})
+            )
+        except ParamsInvalid as exc:
+            raise IntelInvalid(exc.errors) from None
+    return values
+
+
+def indicator_create(*, operation: Operation, officer: Officer, data: object) -> Indicator:
+    """A new risk indicator of the operation, with its counts at zero."""
+    ensure_may_analyse(officer, operation)
+    values = _clean(data, partial=False)
+    try:
+        with transaction.atomic():
+            indicator = Indicator.objects.create(operation=operation, created_by=officer, **values)
+            IndicatorStat.objects.create(indicator=indicator, operation=operation)
+    except IntegrityError:
+        if Indicator.objects.filter(operation=operation, name=values["name"]).exists():
+            raise IntelInvalid(
+                {"name": ["This operation already has an indicator of that name."]}
+            ) from None
+        raise
+    logger.info("indicator %s created in operation %s by %s", indicator.pk, operation.pk, officer)
+    return indicator
+
+
+def indicator_update(*, indicator: Indicator, officer: Officer, data: object) -> Indicator:
+    """Change an indicator's weight, explanation, params or switch it off; counts stay."""
+    ensure_may_analyse(officer, indicator.operation)
+    if isinstance(data, dict) and "kind" in data and data["kind"] != indicator.kind:
+        raise IntelInvalid({"kind": ["The kind of an indicator cannot change; make a new one."]})
+    values = _clean(data, partial=True, kind=indicator.kind)
+    values.pop("kind", None)
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    indicator.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            indicator.save()
+    except IntegrityError:
+        raise IntelInvalid(
+            {"name": ["This operation already has an indicator of that name."]}
+        ) from None
+    return indicator
+
+
+# ------------------------------------------------------------- running counts
+
+
+def indicator_stats_add(operation_id: int, deltas: dict[int, dict[str, int]]) -> None:
+    """Add {indicator_id: {"flagged"|"checked"|"hits": n}} to the running counts.
+
+    An upsert that adds (never read-then-write); the same amounts go to the
+    operation's running totals under scope `indicator`, and to the dashboard.
+    """
+    rows = []
+    for indicator_id, metrics in sorted(deltas.items()):
+        amounts = {m: int(metrics.get(m, 0)) for m in ("flagged", "checked", "hits")}
+        if any(amounts.values()):
+            rows.append((indicator_id, amounts))
+    if not rows:
+        return
+    table = IndicatorStat._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (indicator_id, operation_id, flagged, checked, hits) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (indicator_id) DO UPDATE SET "
+        f"flagged = {table}.flagged + EXCLUDED.flagged, "
+        f"checked = {table}.checked + EXCLUDED.checked, "
+        f"hits = {table}.hits + EXCLUDED.hits"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (indicator_id, operation_id, a["flagged"], a["checked"], a["hits"])
+                for indicator_id, a in rows
+            ],
+        )
+    totals = [
+        (INDICATOR_SCOPE, str(indicator_id), metric, amount)
+        for indicator_id, amounts in rows
+        for metric, amount in amounts.items()
+        if amount
+    ]
+    counters_add(operation_id, totals)
+    events.indicator_stats_on_commit(operation_id, totals)
+
+
+def scored_parcels_record(
+    *, operation_id: int, officer: Officer | None, flagged: list[tuple[str, list[int], float]]
+) -> None:
+    """Remember parcels on which indicators fired; count each (parcel, indicator) once.
+
+    `flagged` holds (normalised tracking number, indicator ids, score). A parcel
+    scored again only adds the indicators that had not fired on it before.
+    """
+    merged: dict[str, tuple[set[int], float]] = {}
+    for tracking_number, indicator_ids, score in flagged:
+        ids, best = merged.get(tracking_number, (set(), score))
+        merged[tracking_number] = (ids | set(indicator_ids), max(best, score))
+    if not merged:
+        return
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                _record(operation_id, officer, merged)
+            return
+        except IntegrityError:
+            # Another scan of one of these parcels committed first: read it and add to it.
+            if attempt == 2:
+                raise
+
+
+def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
+    numbers = sorted(merged)
+    existing: dict[str, ScoredParcel] = {}
+    for start in range(0, len(numbers), 500):
+        for parcel in (
+            ScoredParcel.objects.select_for_update()
+            .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 500])
+            .order_by("tracking_number")
+        ):
+            existing[parcel.tracking_number] = parcel
+    deltas: dict[int, dict[str, int]] = {}
+    new, changed = [], []
+    now = timezone.now()
+    for number in numbers:
+        ids, score = merged[number]
+        parcel = existing.get(number)
+        if parcel is None:
+            added = ids
+            new.append(
+                ScoredParcel(
+                    operation_id=operation_id,
+                    tracking_number=number,
+                    indicator_ids=sorted(ids),
+                    score=score,
+                    scored_by=officer,
+                    scored_at=now,
+                )
+            )
+        else:
+            added = ids - set(parcel.indicator_ids)
+            if added:
+                parcel.indicator_ids = sorted(set(parcel.indicator_ids) | added)
+                parcel.score = max(parcel.score, score)
+                changed.append(parcel)
+        for indicator_id in added:
+            deltas.setdefault(indicator_id, {"flagged": 0})["flagged"] += 1
+    ScoredParcel.objects.bulk_create(new, batch_size=500)
+    if changed:
+        ScoredParcel.objects.bulk_update(changed, ["indicator_ids", "score"], batch_size=500)
+    indicator_stats_add(operation_id, deltas)
+
+
+def effectiveness_record_report(report: Report) -> None:
+    """A check or hit on a scored parcel counts for every indicator that flagged it.
+
+    Called by the report write path, in its transaction, after the report and
+    its parcel are saved. One indexed lookup when the parcel was never scored.
+    A parcel counts once as checked and once as a hit, however many reports.
+    """
+    if report.kind not in (Kind.CHECK, Kind.HIT):
+        return
+    try:
+        parcel = report.parcel
+    except ObjectDoesNotExist:
+        return
+    if not parcel.tracking_number:
+        return
+    try:
+        number = normalise(SelectorType.TRACKING_NUMBER, parcel.tracking_number)[:64]
+    except InvalidSelector:
+        return
+    operation_id = report.room.operation_id
+    scored = (
+        ScoredParcel.objects.filter(operation_id=operation_id, tracking_number=number)
+        .values_list("pk", "indicator_ids")
+        .first()
+    )
+    if scored is None:
+        return
+    pk, indicator_ids = scored
+    now = timezone.now()
+    checked = ScoredParcel.objects.filter(pk=pk, checked_at__isnull=True).update(
+        checked_at=now, checked_report=report
+    )
+    hit = 0
+    if report.kind == Kind.HIT or report.outcome == Outcome.HIT:
+        hit = ScoredParcel.objects.filter(pk=pk, hit_at__isnull=True).update(
+            hit_at=now, hit_report=report
+        )
+    if checked or hit:
+        indicator_stats_add(
+            operation_id, {i: {"checked": checked, "hits": hit} for i in indicator_ids}
+        )

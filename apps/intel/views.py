@@ -1,0 +1,134 @@
+"""The analysts' pages: risk indicators with their effectiveness, imports of earlier seizures."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.events import enqueue_on_commit
+from apps.operations.selectors import rooms_of
+
+from .forms import ImportForm, IndicatorForm
+from .imports import import_run_start
+from .payloads import indicator_payload
+from .selectors import import_run_for, import_runs_of, indicator_for, indicators_of, operation_of
+from .services import (
+    IntelInvalid,
+    IntelRefused,
+    indicator_create,
+    indicator_update,
+    officer_may_analyse,
+)
+from .sources import detect_format
+
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _operation(request: HttpRequest, operation_id: int):
+    operation = operation_of(request.user, operation_id)
+    if operation is None:
+        raise Http404(_("No such operation."))
+    return operation
+
+
+def _form_errors(form, errors: dict[str, list[str]]) -> None:
+    for path, messages_ in errors.items():
+        field = path.split(".")[0].split("[")[0]
+        text = " ".join(messages_) if field == path else f"{path}: {' '.join(messages_)}"
+        form.add_error(field if field in form.fields else None, text)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicators(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """The operation's indicators, their counts (live) and, for analysts, a form for a new one."""
+    operation = _operation(request, operation_id)
+    may_edit = officer_may_analyse(request.user, operation) and not operation.is_closed
+    form = IndicatorForm(request.POST or None) if may_edit else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            indicator = indicator_create(
+                operation=operation, officer=request.user, data=form.cleaned_data
+            )
+        except IntelInvalid as exc:
+            _form_errors(form, exc.errors)
+        except IntelRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Indicator %(name)s added.") % {"name": indicator.name})
+            return redirect("intel-indicators", operation_id=operation.pk)
+    rows = [indicator_payload(i) for i in indicators_of(request.user, operation)]
+    return render(
+        request,
+        "intel/indicators.html",
+        {"operation": operation, "indicators": rows, "form": form, "may_edit": may_edit},
+    )
+
+
+@require_POST
+@login_required
+def indicator_toggle(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """Switch an indicator on or off; its counts stay."""
+    indicator = indicator_for(request.user, indicator_id)
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    try:
+        indicator_update(
+            indicator=indicator, officer=request.user, data={"active": not indicator.active}
+        )
+    except IntelRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("intel-indicators", operation_id=indicator.operation_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def imports(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Upload a file of earlier seizures; the imports so far."""
+    operation = _operation(request, operation_id)
+    if not officer_may_analyse(request.user, operation):
+        raise Http404(_("No such page."))
+    rooms = rooms_of(request.user).filter(operation=operation)
+    form = ImportForm(request.POST or None, request.FILES or None, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            form.add_error("file", _("Too large for the page: use manage.py import_seizures."))
+        else:
+            content = upload.read()
+            try:
+                run = import_run_start(
+                    operation=operation,
+                    officer=request.user,
+                    name=form.cleaned_data["name"] or upload.name,
+                    file_format=detect_format(upload.name, content[:64]),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    room_id=form.cleaned_data["room"],
+                    source=content,
+                )
+            except IntelInvalid as exc:
+                _form_errors(form, exc.errors)
+            except IntelRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                from .tasks import import_upload_task
+
+                enqueue_on_commit(import_upload_task, run.pk)
+                return redirect("intel-import", run_id=run.pk)
+    runs = import_runs_of(request.user, operation)[:50]
+    return render(
+        request, "intel/imports.html", {"operation": operation, "form": form, "runs": runs}
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """One import: counts, rejected rows with line and reason, matches found."""
+    run = import_run_for(request.user, run_id)
+    if run is None:
+        raise Http404(_("No such import."))
+    return render(request, "intel/import.html", {"run": run, "operation": run.operation})

@@ -1,0 +1,244 @@
+"""Import benchmark: load N synthetic earlier seizures through the bulk path; print rows/s.
+
+    DATABASE_URL=sqlite:////tmp/cc-intel-bench.sqlite3 \
+        .venv/bin/python -m bench.import_bench --rows 1000000 --workers 1
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_intel_bench \
+        .venv/bin/python -m bench.import_bench --rows 1000000 --workers 1
+
+Run it against a scratch database (it migrates it and adds an operation
+"BENCH-INTEL"). The file is generated once (apps/intel/synthetic.py, seeded) and
+kept in --data-dir. What is timed:
+
+- load: reading, validating (the API's report schema), extracting selectors and
+  name keys, and writing reports, seizures, parcels, parties, name keys,
+  selectors and running totals, a batch per transaction - what
+  `manage.py import_seizures` does. Matching is queued, not run (--match queue
+  drops the tasks with REDIS_URL unset; with REDIS_URL set and workers running
+  they match during the load, as in production).
+- match: then `report_match(alert=False)` over a sample of the imported reports,
+  the same per-batch task body the workers run; reports/s for one process.
+- again: the same file imported a second time (everything is found, nothing made).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commandcentre.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="validating processes beside the writer"
+    )
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp"))
+    parser.add_argument(
+        "--match-sample", type=int, default=5000, help="reports to cross-match after"
+    )
+    parser.add_argument(
+        "--match",
+        choices=["queue", "inline"],
+        default="queue",
+        help="queue: leave matching to workers (dropped without REDIS_URL); "
+        "inline: match each batch in this process as it commits",
+    )
+    parser.add_argument("--again", action="store_true", help="import the same file a second time")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args(argv)
+
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.intel.synthetic import Generator, write_rows
+
+    path = args.data_dir / f"cc-intel-earlier-{args.rows}.{args.format}"
+    if not path.exists():
+        started = time.monotonic()
+        with path.open("w", encoding="utf-8") as out:
+            write_rows(out, Generator(seed=7).earlier_rows(args.rows), args.format)
+        print(
+            f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.monotonic() - started:.0f} s"
+        )
+
+    call_command("migrate", verbosity=0)
+    from commandcentre.celery import app
+
+    if args.match == "queue":
+        app.conf.task_always_eager = False
+        if not settings.REDIS_URL:
+            app.conf.broker_url = "memory://"
+    else:
+        app.conf.task_always_eager = True
+
+    analyst, operation = _fixture()
+    results = {
+        "rows": args.rows,
+        "format": args.format,
+        "database": connection.vendor,
+        "workers": args.workers,
+        "batch_size": args.batch_size,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+    }
+    cpu_before = _cpu_seconds()
+    run, seconds = _import(path, args, analyst, operation)
+    cpu = _cpu_seconds() - cpu_before
+    results["load"] = {
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(run.rows_total / seconds),
+        "cpu_seconds": round(cpu, 1),
+        "rows_per_cpu_s": round(run.rows_total / cpu),
+        "loadavg_1m": round(os.getloadavg()[0], 1),
+        "created": run.rows_created,
+        "existing": run.rows_existing,
+        "rejected": run.rows_rejected,
+        "status": run.status,
+    }
+    print(
+        f"load: {run.rows_total:,} rows in {seconds:.1f} s = {run.rows_total / seconds:,.0f} rows/s "
+        f"({connection.vendor}, {args.workers} validating workers, batches of {args.batch_size}); "
+        f"{run.rows_created:,} created, {run.rows_existing:,} existing, {run.rows_rejected:,} rejected"
+    )
+    print(
+        f"      CPU of this process and its workers: {cpu:.1f} s = {run.rows_total / cpu:,.0f} rows "
+        f"per CPU-second (the database server's CPU not counted); load average {os.getloadavg()[0]:.1f}"
+    )
+    results["tables"] = _table_sizes()
+    print("rows in the tables:", ", ".join(f"{k} {v:,}" for k, v in results["tables"].items()))
+
+    if args.match_sample:
+        results["match"] = _match_sample(run, args.match_sample)
+        m = results["match"]
+        print(
+            f"match: {m['reports']:,} imported reports cross-matched in {m['seconds']:.1f} s = "
+            f"{m['reports_per_s']:,.0f} reports/s per process; {m['matches']:,} matches"
+        )
+    if args.again:
+        again, seconds = _import(path, args, analyst, operation)
+        results["again"] = {
+            "seconds": round(seconds, 1),
+            "rows_per_s": round(again.rows_total / seconds),
+            "created": again.rows_created,
+            "existing": again.rows_existing,
+        }
+        print(
+            f"again: {again.rows_total:,} rows in {seconds:.1f} s, {again.rows_created} created, "
+            f"{again.rows_existing:,} found already imported"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return results
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _fixture():
+    from apps.accounts.models import Officer, Role
+    from apps.accounts.services import agency_get_or_create
+    from apps.operations.services import operation_get_or_create, participation_add
+
+    operation, _ = operation_get_or_create(code_name="BENCH-INTEL", phase="intelligence")
+    europol = agency_get_or_create(country="NL", name="Europol", kind="coordinator")
+    participation_add(operation=operation, agency=europol)
+    analyst = Officer.objects.filter(username="bench.analyst").first()
+    if analyst is None:
+        analyst = Officer(username="bench.analyst", agency=europol, role=Role.ANALYST)
+        analyst.set_unusable_password()
+        analyst.save()
+    return analyst, operation
+
+
+def _import(path: Path, args, analyst, operation):
+    from apps.intel.imports import import_file, import_run_start
+
+    run = import_run_start(
+        operation=operation, officer=analyst, name=path.name, file_format=args.format
+    )
+    started = time.monotonic()
+    last = [started]
+
+    def progress(totals: dict) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 5:
+            last[0] = now
+            rate = totals["total"] / (now - started)
+            print(f"  {totals['total']:>10,} rows  {rate:,.0f} rows/s", file=sys.stderr, flush=True)
+
+    with path.open("rb") as fh:
+        run = import_file(
+            run, fh, batch_size=args.batch_size, workers=args.workers, progress=progress
+        )
+    return run, time.monotonic() - started
+
+
+def _table_sizes() -> dict[str, int]:
+    from django.db import connection
+
+    tables = {
+        "reports": "reports_report",
+        "parcels": "reports_parcel",
+        "seizures": "reports_seizure",
+        "parties": "reports_party",
+        "selectors": "reports_selector",
+        "name_keys": "crossmatch_namekey",
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for label, table in tables.items():
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            out[label] = cursor.fetchone()[0]
+    return out
+
+
+def _match_sample(run, sample: int) -> dict:
+    from apps.intel.imports import import_batch_match
+    from apps.reports.models import Report
+
+    ids = list(
+        Report.objects.filter(import_record__run=run, matched_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return {"reports": 0, "seconds": 0.0, "reports_per_s": 0, "matches": 0}
+    picked = sorted(random.Random(1).sample(ids, min(sample, len(ids))))
+    started, cpu = time.monotonic(), _cpu_seconds()
+    found = import_batch_match(run.pk, picked, repair=True)
+    seconds, cpu = time.monotonic() - started, _cpu_seconds() - cpu
+    return {
+        "reports": len(picked),
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "reports_per_s": round(len(picked) / seconds),
+        "matches": found,
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Risk indicators firing and not firing on crafted parcels; the scoring API."""
+
+import pytest
+
+from apps.intel.models import Indicator
+from apps.intel.scoring import parcels_score
+from apps.intel.services import IntelInvalid, IntelRefused, indicator_create
+
+from .test_imports import GOOD_1, HEADER
+
+PARCEL = {
+    "tracking_number": "RR 123 456 785 US",
+    "carrier": "USPS Priority Mail",
+    "origin_country": "US",
+    "destination_country": "GR",
+    "declared_content": "Audio speakers, spare parts",
+    "weight_g": 2300,
+    "recipient": {"name": "Giorgos Papadopoulos", "phone": "+30 694 123 4567"},
+}
+PLAIN = {
+    "tracking_number": "LX123456785DE",
+    "carrier": "Deutsche Post",
+    "origin_country": "DE",
+    "destination_country": "AT",
+    "declared_content": "books",
+    "weight_g": 400,
+    "recipient": {"name": "Anna Huber", "phone": "+43 660 1234567"},
+}
+
+
+def fired(result) -> dict[str, list[str]]:
+    return {i["name"]: i["reasons"] for i in result["indicators"]}
+
+
+def score(world, officer, *parcels, record=False):
+    return parcels_score(
+        operation=world.operation, officer=officer, parcels=list(parcels), record=record
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, params, reasons",
+    [
+        ("origin_country", {"countries": ["us", "TR"]}, ["origin US"]),
+        ("destination_country", {"countries": ["EL"]}, ["destination GR"]),
+        ("route", {"origin": ["US"], "destination": ["GR", "CY"]}, ["route US -> GR"]),
+        ("carrier", {"carriers": ["usps"]}, ["carrier: usps"]),
+        (
+            "declared_content",
+            {"words": ["speaker*", "spare parts", "toy"]},
+            ["declared content: speakers, spare parts"],
+        ),
+        ("weight_range", {"min_g": 1500, "max_g": 3000}, ["weight 2300 g"]),
+        (
+            "watched_selector",
+            {"selectors": [{"type": "phone", "value": "0030 694 123 4567"}]},
+            ["recipient phone +30 694 123 4567 is watched"],
+        ),
+    ],
+)
+def test_an_indicator_fires_on_the_parcel_it_describes_and_not_on_another(
+    world, analyst, indicator, kind, params, reasons
+):
+    indicator(kind, params, name="rule", weight=25)
+
+    suspect, plain = score(world, analyst, PARCEL, PLAIN)
+
+    assert fired(suspect) == {"rule": reasons}
+    assert suspect["score"] == 25
+    assert fired(plain) == {}
+    assert plain["score"] == 0
+
+
+def test_dark_web_signs_in_notes_and_addresses(world, analyst, indicator):
+    indicator("dark_web", {}, name="dark web", weight=40)
+    bought = dict(
+        PLAIN,
+        notes="Ordered on Empire Market from @balkangunsmith, paid in Bitcoin",
+        recipient={"name": "A. Huber", "email": "ahuber@protonmail.com"},
+    )
+
+    result, plain = score(world, analyst, bought, PLAIN)
+
+    assert fired(result) == {
+        "dark web": [
+            "marketplace in the notes: Empire Market",
+            "vendor handle in the notes: @balkangunsmith",
+            "notes: bitcoin",
+            "anonymous e-mail provider protonmail.com",
+        ]
+    }
+    assert fired(plain) == {}
+
+
+def test_earlier_selector_and_person_point_at_the_imported_seizure(
+    world, analyst, indicator, run_import
+):
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {}, name="seen before", weight=50)
+    indicator("earlier_person", {"min_score": 0.8}, name="person seen before", weight=30)
+    parcel = dict(
+        PLAIN,
+        tracking_number="LX 223 456 788 DE",
+        destination_country="GR",
+        recipient={"name": "Georgios Papadopoulos", "phone": "6941234567"},
+    )
+
+    result, plain = score(world, analyst, parcel, PLAIN)
+
+    from apps.reports.models import Report
+
+    earlier = Report.objects.get(import_record__isnull=False)
+    assert result["score"] == 80
+    by_name = {i["name"]: i for i in result["indicators"]}
+    assert by_name["seen before"]["reasons"] == ["recipient phone 6941234567 in 1 earlier report"]
+    assert by_name["person seen before"]["reasons"][0].startswith(
+        "recipient 'Georgios Papadopoulos' ~ 'Giorgos Papadopoulos'"
+    )
+    assert by_name["seen before"]["reports"] == [
+        {
+            "id": earlier.pk,
+            "agency": "Hellenic Customs",
+            "country": "GR",
+            "handling": "amber",
+            "kind": "hit",
+            "room": earlier.room_id,
+            "seq": earlier.seq,
+            "occurred_at": "2019-12-02T10:00:00Z",
+            "readable": True,
+        }
+    ]
+    assert fired(plain) == {}
+
+
+def test_evidence_the_caller_may_not_read_is_shown_as_hit_no_hit_only(
+    world, analyst, indicator, run_import
+):
+    run_import(HEADER + GOOD_1)  # amber, in the analysts' room
+    indicator("earlier_selector", {"types": ["phone"]}, name="seen before")
+
+    (result,) = score(world, world.gr_officer, dict(PLAIN, recipient={"phone": "+306941234567"}))
+
+    (report,) = result["indicators"][0]["reports"]
+    assert set(report) == {"id", "agency", "country", "handling", "readable"}
+    assert report["readable"] is False
+
+
+def test_inactive_indicators_do_not_fire_and_bad_parcels_get_errors(world, analyst, indicator):
+    rule = indicator("origin_country", {"countries": ["US"]})
+    Indicator.objects.filter(pk=rule.pk).update(active=False)
+
+    ok, bad = score(world, analyst, PARCEL, dict(PLAIN, weight_g=0, origin_country="XX"))
+
+    assert ok["indicators"] == []
+    assert bad == {
+        "index": 1,
+        "ref": "",
+        "errors": {
+            "origin_country": ["'XX' is not an ISO 3166-1 alpha-2 code."],
+            "weight_g": ["Ensure this value is greater than or equal to 1."],
+        },
+    }
+
+
+def test_indicator_params_are_checked_per_kind(world, analyst):
+    with pytest.raises(IntelInvalid) as bad:
+        indicator_create(
+            operation=world.operation,
+            officer=analyst,
+            data={
+                "name": "x",
+                "kind": "weight_range",
+                "params": {"min_g": 500, "max_g": 100, "colour": 1},
+            },
+        )
+    assert bad.value.errors == {
+        "params.colour": ["Unknown parameter for this kind (known: min_g, max_g)."],
+        "params.max_g": ["Must be at least min_g."],
+    }
+    with pytest.raises(IntelInvalid) as bad:
+        indicator_create(
+            operation=world.operation,
+            officer=analyst,
+            data={
+                "name": "x",
+                "kind": "watched_selector",
+                "params": {"selectors": [{"type": "tracking_number", "value": "RR123456784US"}]},
+            },
+        )
+    assert bad.value.errors == {"params.selectors[0].value": ["S10 check digit is 5, not 4"]}
+    assert Indicator.objects.count() == 0
+
+
+def test_only_analysts_and_coordinators_of_participants_define_indicators(world):
+    data = {"name": "US origin", "kind": "origin_country", "params": {"countries": ["US"]}}
+    for officer in (world.gr_officer, world.fr_officer):
+        with pytest.raises(IntelRefused):
+            indicator_create(operation=world.operation, officer=officer, data=data)
+    assert Indicator.objects.count() == 0
+
+    made = indicator_create(operation=world.operation, officer=world.coordinator, data=data)
+    assert made.params == {"countries": ["US"]}
+
+
+def test_score_api_single_and_batch(world, analyst, indicator, api_client):
+    indicator("origin_country", {"countries": ["US"]}, name="US origin", weight=20)
+    client = api_client(world.gr_officer)
+    url = f"/api/v1/operations/{world.operation.pk}/score/"
+
+    single = client.post(url, dict(PARCEL, ref="scan-1"), format="json")
+    batch = client.post(url, {"parcels": [PARCEL, PLAIN, {"weight_g": -1}]}, format="json")
+    invalid = client.post(url, {"weight_g": "heavy"}, format="json")
+    outsider = api_client(world.fr_officer).post(url, PARCEL, format="json")
+
+    assert single.status_code == 200
+    assert (single.data["ref"], single.data["tracking_number"], single.data["score"]) == (
+        "scan-1",
+        "RR123456785US",
+        20.0,
+    )
+    assert batch.status_code == 200
+    assert [r.get("score") for r in batch.data["results"]] == [20.0, 0.0, None]
+    assert batch.data["results"][2]["errors"] == {
+        "weight_g": ["Ensure this value is greater than or equal to 1."]
+    }
+    assert invalid.status_code == 400
+    assert invalid.data == {"weight_g": ["A valid integer is required."]}
+    assert outsider.status_code == 404
