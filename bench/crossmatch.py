@@ -74,6 +74,10 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=300, help="new reports matched at each size")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="do not recreate the database")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="with --keep: measure against the earlier reports already loaded, loading none",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -140,6 +144,15 @@ def run(args) -> None:
           "matches and alerts, publish them")
     print(f"{'earlier':>9} {'load s':>7} {'keys/name':>9} {'find p50':>9} {'p99':>8} "
           f"{'total p50':>10} {'p95':>8} {'p99':>8} {'max':>8} {'matches/report':>15}")
+    if args.reuse:
+        from apps.reports.models import Party
+
+        loaded = Report.objects.filter(room=earlier_room).count()
+        sample = Party.objects.filter(report__room=earlier_room).order_by("?")[:2000]
+        for party in sample.select_related("report").prefetch_related("report__selectors"):
+            phone = next(s.value for s in party.report.selectors.all() if s.type == "phone")
+            earlier.append((party.report_id, phone, party.name, party.date_of_birth))
+        sizes = [loaded]
     for size in sizes:
         started = time.perf_counter()
         added = size - loaded
