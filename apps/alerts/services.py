@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
 from apps.crossmatch.models import Match
-from apps.reports.selectors import viewer_for
+from apps.reports.selectors import viewers_for
 
 from . import events
 from .models import Alert, AlertState
@@ -43,9 +43,8 @@ def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> lis
     officers = officers_concerned(match)
     # The match was created in this transaction, so none of these exist yet.
     alerts = Alert.objects.bulk_create([Alert(officer=o, match=match) for o in officers])
+    viewers.update(viewers_for([o for o in officers if o.pk not in viewers]))
     for officer, alert in zip(officers, alerts, strict=True):
-        if officer.pk not in viewers:
-            viewers[officer.pk] = viewer_for(officer)
         events.alert_created_on_commit(officer.pk, alert_payload(alert, viewers[officer.pk]))
     return alerts
 

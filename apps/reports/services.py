@@ -12,7 +12,7 @@ from apps.crossmatch.services import names_index_add
 from apps.dashboard.services import counters_add_report
 from apps.intel.services import effectiveness_record_report
 from apps.operations.models import Room
-from apps.operations.selectors import officer_is_room_member, operation_ids_of
+from apps.operations.selectors import officer_is_room_member
 
 from . import events
 from .inputs import parse_report
@@ -176,16 +176,19 @@ def _save(room, author, parsed, selectors, recipients, amends) -> Report:
 def _recipients(usernames: list[str], room: Room, errors: dict) -> list[Officer]:
     if not usernames:
         return []
+    # One query: active officers of agencies taking part in the room's operation.
     found = {
         o.username: o
-        for o in Officer.objects.filter(username__in=usernames, is_active=True).select_related(
-            "agency"
-        )
+        for o in Officer.objects.filter(
+            username__in=usernames,
+            is_active=True,
+            agency__participations__operation_id=room.operation_id,
+        ).select_related("agency")
     }
     officers = []
     for index, name in enumerate(usernames):
         officer = found.get(name)
-        if officer is None or room.operation_id not in operation_ids_of(officer):
+        if officer is None:
             errors[f"recipients[{index}]"] = [
                 f"No officer {name!r} takes part in this operation."
             ]
