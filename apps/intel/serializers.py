@@ -52,6 +52,9 @@ class EvidenceOut(serializers.Serializer):
     room = serializers.IntegerField(required=False)
     seq = serializers.IntegerField(required=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    person = serializers.DictField(
+        required=False, help_text="only when readable: the earlier person {role, name, score}"
+    )
 
 
 class FiredOut(serializers.Serializer):
