@@ -83,3 +83,21 @@ def api_as():
         return client
 
     return _client
+
+
+@pytest.fixture
+def audit_lines():
+    """The lines written to the audit logger during the test (it does not propagate)."""
+    import logging
+
+    lines: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("commandcentre.audit")
+    handler = _Collect(level=logging.INFO)
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)

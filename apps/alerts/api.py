@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.pagination import Pagination
 from apps.reports.selectors import viewer_for
 
@@ -29,7 +30,9 @@ class AlertListView(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
         viewer = viewer_for(request.user)
-        return paginator.get_paginated_response([alert_payload(a, viewer) for a in page])
+        payloads = [alert_payload(a, viewer) for a in page]
+        _audit(request, payloads)
+        return paginator.get_paginated_response(payloads)
 
 
 class AlertAckView(APIView):
@@ -41,4 +44,23 @@ class AlertAckView(APIView):
         except AlertNotFound:
             raise NotFound("No such alert.") from None
         alert = alerts_of(request.user).get(pk=alert.pk)
-        return Response(alert_payload(alert, viewer_for(request.user)))
+        payload = alert_payload(alert, viewer_for(request.user))
+        _audit(request, [payload])
+        return Response(payload)
+
+
+def _audit(request: Request, payloads: list[dict]) -> None:
+    audit_read(
+        username=request.user.username,
+        what="alerts",
+        ids=[p["id"] for p in payloads],
+        via="rest",
+        origin=request.META.get("REMOTE_ADDR", ""),
+    )
+    audit_read(
+        username=request.user.username,
+        what="reports",
+        ids=alert_reports_shown(payloads),
+        via="rest-alerts",
+        origin=request.META.get("REMOTE_ADDR", ""),
+    )

@@ -233,6 +233,11 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
     async def send_error(self, code: str, message: str, **extra) -> None:
         await self.send_event({"type": "error", "code": code, "message": message, **extra})
 
+    def client_address(self) -> str:
+        """Where the socket comes from, for audit lines."""
+        client = self.scope.get("client")
+        return f"{client[0]}:{client[1]}" if client else ""
+
     # --- access --------------------------------------------------------------
     async def _watch_access(self) -> None:
         period = settings.WS_RECHECK_SECONDS

@@ -219,7 +219,7 @@ class RoomConsumer(CommandCentreConsumer):
             return
         try:
             posted = await database_sync_to_async(report_create)(
-                room=self.room, author=self.user, data=content.get("report"), origin=self._origin()
+                room=self.room, author=self.user, data=content.get("report"), origin=self.client_address()
             )
         except ReportInvalid as exc:
             await self.send_error(
@@ -251,14 +251,10 @@ class RoomConsumer(CommandCentreConsumer):
             self.push(json.dumps({"type": "report.created", "report": payload}, separators=(",", ":")))
         audit.info(
             "read room=%s reports=%s by=%s via=resume from=%s",
-            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self._origin(),
+            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self.client_address(),
         )
         last = payloads[-1]["seq"] if payloads else after_seq
         await self.send_event({"type": "resume.done", "after_seq": after_seq, "last_seq": last, "more": more})
-
-    def _origin(self) -> str:
-        client = self.scope.get("client")
-        return f"{client[0]}:{client[1]}" if client else ""
 
 
 def _client_id(content: dict):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Country
+from apps.core.audit import alert_reports_shown, audit_read
 from apps.crossmatch.normalise import SelectorType
 from apps.operations.selectors import may_start_operations
 from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCategory, SiteType
@@ -104,6 +105,10 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
     """My alert inbox; new alerts arrive over /ws/alerts/."""
-    return render(
-        request, "web/alerts.html", {"page_data": {"alerts": selectors.inbox(request.user)}}
-    )
+    inbox = selectors.inbox(request.user)
+    for what, ids in (("alerts", [a["id"] for a in inbox]), ("reports", alert_reports_shown(inbox))):
+        audit_read(
+            username=request.user.username, what=what, ids=ids, via="page-alerts",
+            origin=client_address(request),
+        )  # fmt: skip
+    return render(request, "web/alerts.html", {"page_data": {"alerts": inbox}})
