@@ -21,5 +21,10 @@ def audit_read(*, username: str, what: str, ids: Iterable[int], via: str, origin
 def alert_reports_shown(alerts: Iterable[dict]) -> list[int]:
     """The reports an alert payload shows in full (not as hit/no-hit stubs)."""
     return sorted(
-        {r["id"] for a in alerts for r in a["match"]["reports"] if "body" in r or "author" in r}
+        {
+            r["id"]
+            for a in alerts
+            for r in (a.get("match") or {}).get("reports", ())
+            if "body" in r or "author" in r
+        }
     )
