@@ -2,6 +2,7 @@
 
 from channels.db import database_sync_to_async
 
+from apps.accounts.selectors import officer_signed_in
 from apps.core.sockets import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, CommandCentreConsumer
 from apps.operations.selectors import operations_of
 from apps.reports.events import dashboard_group
@@ -9,9 +10,19 @@ from apps.reports.events import dashboard_group
 from .selectors import operation_stats
 
 
+def _operation_for(officer, operation_id: int):
+    """The operation, while `officer` may watch its dashboard; None otherwise."""
+    return operations_of(officer).filter(pk=operation_id).first()
+
+
 def _snapshot(officer, operation_id: int) -> dict | None:
-    operation = operations_of(officer).filter(pk=operation_id).first()
+    operation = _operation_for(officer, operation_id)
     return None if operation is None else operation_stats(operation)
+
+
+def _still_watching(officer_id: int, operation_id: int, token, session_key) -> bool:
+    officer = officer_signed_in(officer_id, token=token, session_key=session_key)
+    return officer is not None and _operation_for(officer, operation_id) is not None
 
 
 class DashboardConsumer(CommandCentreConsumer):
@@ -38,6 +49,16 @@ class DashboardConsumer(CommandCentreConsumer):
         if hasattr(self, "operation_id"):
             await self.channel_layer.group_discard(dashboard_group(self.operation_id), self.channel_name)
         await super().disconnect(code)
+
+    async def still_allowed(self) -> bool:
+        """Account, credential, and the operation still open to the officer."""
+        session = self.scope.get("session")
+        return await database_sync_to_async(_still_watching)(
+            self.user.pk,
+            self.operation_id,
+            self.scope.get("auth_token"),
+            getattr(session, "session_key", None),
+        )
 
     async def stats_delta(self, event: dict) -> None:
         await self.send_event(

@@ -15,7 +15,7 @@ from apps.operations.management.commands.load_demo import COUNTRIES
 from apps.reports.models import Report
 from apps.reports.services import report_create
 
-from ..factories import report_data
+from ..factories import report_data, token_expiry
 
 
 def create_officer(username: str, **options) -> str:
@@ -231,8 +231,9 @@ def test_demo_credentials_get_a_token(db, options, password):
     )
 
     # then
+    token = Token.objects.get(user__username="gr.customs")
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user__username="gr.customs").key}
+    assert response.json() == {"token": token.key, "expires_at": token_expiry(token)}
 
 
 def test_demo_officers_see_the_demo_reports_through_the_api(db):
