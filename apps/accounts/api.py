@@ -57,8 +57,7 @@ class AuthTokenView(APIView):
             if locked:
                 raise Throttled(
                     wait=locked,
-                    detail="Too many failed sign-ins for this account or from this address; "
-                    f"try again in {locked} seconds.",
+                    detail="Too many failed sign-ins for this account or from this address.",
                 )
             raise ValidationError(serializer.errors)
         token = token_issue(officer=serializer.validated_data["user"])
