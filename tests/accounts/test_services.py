@@ -1,0 +1,89 @@
+"""Services that take access away publish access.changed on commit, and only then."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Officer
+from apps.accounts.services import officer_deactivate, token_revoke
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Events sent to the channel layer, as (group, event)."""
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr("apps.core.events.publish", lambda group, event: sent.append((group, event)))
+    return sent
+
+
+def access_changed(officer) -> tuple[str, dict]:
+    return (
+        f"officer.{officer.pk}",
+        {"type": "access.changed", "agency_id": None, "officer_id": officer.pk},
+    )
+
+
+def test_deactivating_tells_the_officers_sockets_after_commit(
+    world, published, django_capture_on_commit_callbacks
+):
+    # given
+    with django_capture_on_commit_callbacks() as callbacks:
+        # when
+        officer_deactivate(officer=world.bg_officer)
+        assert published == []
+    for callback in callbacks:
+        callback()
+
+    # then
+    assert published == [access_changed(world.bg_officer)]
+    assert list(Officer.objects.filter(is_active=False).values_list("username", flat=True)) == [
+        "bg.officer"
+    ]
+    token = world.bg_officer.auth_token.key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/operations/").status_code == 401
+
+
+def test_revoking_a_token_that_is_gone_publishes_nothing(world, published, django_capture_on_commit_callbacks):
+    # given
+    with django_capture_on_commit_callbacks(execute=True):
+        assert token_revoke(officer=world.gr_officer) is True
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        again = token_revoke(officer=world.gr_officer)
+
+    # then
+    assert again is False
+    assert published == [access_changed(world.gr_officer)]
+
+
+def test_deactivate_officer_command(world, published, django_capture_on_commit_callbacks):
+    # given
+    out = StringIO()
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("deactivate_officer", "bg.officer", stdout=out)
+
+    # then
+    assert out.getvalue() == "deactivated bg.officer\n"
+    assert not Officer.objects.get(username="bg.officer").is_active
+    assert published == [access_changed(world.bg_officer)]
+
+
+def test_deactivate_officer_command_refuses_an_unknown_name(world, published):
+    # given
+    before = sorted(Officer.objects.values_list("username", "is_active"))
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("deactivate_officer", "nobody")
+
+    # then
+    assert str(refused.value) == "No officer named 'nobody'."
+    assert sorted(Officer.objects.values_list("username", "is_active")) == before
+    assert published == []
