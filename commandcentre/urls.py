@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import api as accounts_api
 from apps.alerts import api as alerts_api
+from apps.dashboard import api as dashboard_api
 from apps.operations import api as operations_api
 from apps.reports import api as reports_api
 
@@ -28,7 +29,7 @@ api_v1 = [
     ),
     path(
         "operations/<int:operation_id>/stats/",
-        operations_api.OperationStatsView.as_view(),
+        dashboard_api.OperationStatsView.as_view(),
         name="api-operation-stats",
     ),
     path("rooms/<int:room_id>/reports/", reports_api.RoomReportsView.as_view(), name="api-room-reports"),

@@ -80,3 +80,16 @@ def post(world, django_capture_on_commit_callbacks):
             return report_create(room=room, author=author, data=report_data(kind, **fields)).report
 
     return _post
+
+
+@pytest.fixture
+def api_as():
+    """api_as(officer) -> an APIClient that sends the officer's token."""
+    from rest_framework.test import APIClient
+
+    def _client(officer) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
+        return client
+
+    return _client

@@ -57,9 +57,16 @@ class RoomFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Room {n}")
 
 
-def take_part(operation: Operation, *agencies: Agency) -> None:
+def take_part(operation: Operation, *agencies: Agency, coordinating: bool | None = None) -> None:
+    """Agencies take part; coordinator bodies coordinate unless told otherwise."""
     for agency in agencies:
-        Participation.objects.get_or_create(operation=operation, agency=agency)
+        Participation.objects.get_or_create(
+            operation=operation,
+            agency=agency,
+            defaults={
+                "coordinating": agency.kind == "coordinator" if coordinating is None else coordinating
+            },
+        )
 
 
 def join(room: Room, *agencies: Agency) -> None:

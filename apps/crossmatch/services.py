@@ -37,7 +37,8 @@ class Candidate:
     other_id: int
     kind: str
     selector_type: str
-    value: str
+    value: str  # as it stands in the earlier report (report_a of the match)
+    value_b: str = ""  # as it stands in the later one, if not the same (fuzzy)
     score: float = 1.0
     reasons: list[str] = field(default_factory=list)
 
@@ -120,6 +121,7 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
                 value=candidate.value[:500],
                 defaults={
                     "kind": candidate.kind,
+                    "value_b": (candidate.value_b or candidate.value)[:500],
                     "score": candidate.score,
                     "reasons": candidate.reasons,
                 },
@@ -257,13 +259,14 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
             )
             if score < PERSON_MATCH_THRESHOLD:
                 continue
-            earlier = other if other.report_id < report.pk else party
+            earlier, later = (other, party) if other.report_id < report.pk else (party, other)
             found.append(
                 Candidate(
                     other_id=other.report_id,
                     kind=MatchKind.FUZZY,
                     selector_type=PERSON,
                     value=earlier.name,
+                    value_b=later.name,
                     score=round(min(max(score, 0.0), 1.0), 4),
                     reasons=reasons,
                 )

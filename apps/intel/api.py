@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
-from apps.reports.payloads import report_stub
-from apps.reports.selectors import report_access, viewer_for
-from apps.reports.visibility import may_read
+from apps.core.formats import iso
+from apps.reports.disclosure import match_for
+from apps.reports.selectors import viewer_for
 
 from . import serializers as s
 from .imports import import_run_start
@@ -25,6 +25,7 @@ from .inputs import ImportOptionsInput, parse_input
 from .payloads import import_run_payload, indicator_payload
 from .scoring import MAX_BATCH, parcels_score
 from .selectors import (
+    indicator_counts_for,
     import_run_for,
     import_run_matches,
     import_runs_of,
@@ -61,7 +62,10 @@ class IndicatorListView(APIView):
     def get(self, request: Request, operation_id: int) -> Response:
         """The operation's risk indicators with their effectiveness counts."""
         operation = _operation(request, operation_id)
-        return Response([indicator_payload(i) for i in indicators_of(request.user, operation)])
+        counts = indicator_counts_for(request.user, operation.pk)
+        return Response(
+            [indicator_payload(i, counts) for i in indicators_of(request.user, operation)]
+        )
 
     @extend_schema(request=s.IndicatorIn, responses={201: s.IndicatorOut})
     def post(self, request: Request, operation_id: int) -> Response:
@@ -75,7 +79,10 @@ class IndicatorListView(APIView):
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        return Response(indicator_payload(indicator), status=status.HTTP_201_CREATED)
+        return Response(
+            indicator_payload(indicator, indicator_counts_for(request.user, operation.pk)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class IndicatorDetailView(APIView):
@@ -87,7 +94,9 @@ class IndicatorDetailView(APIView):
 
     @extend_schema(responses=s.IndicatorOut)
     def get(self, request: Request, indicator_id: int) -> Response:
-        return Response(indicator_payload(self._indicator(request, indicator_id)))
+        indicator = self._indicator(request, indicator_id)
+        counts = indicator_counts_for(request.user, indicator.operation_id)
+        return Response(indicator_payload(indicator, counts))
 
     @extend_schema(request=s.IndicatorPatch, responses=s.IndicatorOut)
     def patch(self, request: Request, indicator_id: int) -> Response:
@@ -101,7 +110,8 @@ class IndicatorDetailView(APIView):
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        return Response(indicator_payload(indicator))
+        counts = indicator_counts_for(request.user, indicator.operation_id)
+        return Response(indicator_payload(indicator, counts))
 
 
 class ScoreView(APIView):
@@ -226,42 +236,10 @@ class ImportMatchesView(APIView):
         viewer = viewer_for(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(import_run_matches(run), request, view=self)
-        out = []
-        for match in page:
-            reports = [match.report_a, match.report_b]
-            readable = [may_read(viewer, report_access(r)) for r in reports]
-            out.append(
-                {
-                    "id": match.pk,
-                    "kind": match.kind,
-                    "score": round(match.score, 3),
-                    "selector": {
-                        "type": match.selector_type,
-                        "value": match.value if all(readable) else None,
-                    },
-                    "reasons": match.reasons if all(readable) else [],
-                    "created_at": match.created_at.isoformat().replace("+00:00", "Z"),
-                    "reports": [
-                        _report_brief(r) if ok else report_stub(r)
-                        for r, ok in zip(reports, readable, strict=True)
-                    ],
-                }
-            )
+        out = [
+            {**match_for(viewer, match, brief=True), "created_at": iso(match.created_at)}
+            for match in page
+        ]
         audit.info("read import=%s matches by=%s", run.pk, request.user.username)
         return paginator.get_paginated_response(out)
 
-
-def _report_brief(report) -> dict:
-    return {
-        "id": report.pk,
-        "room": report.room_id,
-        "seq": report.seq,
-        "kind": report.kind,
-        "handling": report.handling,
-        "agency": report.agency.name,
-        "country": report.country_id,
-        "author": report.author.username,
-        "occurred_at": report.occurred_at.isoformat().replace("+00:00", "Z")
-        if report.occurred_at
-        else None,
-    }

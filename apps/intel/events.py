@@ -27,5 +27,5 @@ def import_finished_on_commit(officer_id: int, payload: dict) -> None:
         publish_on_commit(alerts_group(officer_id), {"type": IMPORT_FINISHED, "import": payload})
 
 
-def indicator_stats_on_commit(operation_id: int, rows: list[tuple[str, str, str, int]]) -> None:
+def indicator_stats_on_commit(operation_id: int, rows: list[tuple]) -> None:
     stats_delta_on_commit(operation_id, [list(row) for row in rows])

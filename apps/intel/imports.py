@@ -46,7 +46,7 @@ from apps.crossmatch.extract import ExtractedSelector, extract_from_report
 from apps.crossmatch.models import NameKey
 from apps.crossmatch.normalise import fold_text
 from apps.crossmatch.services import PERSON, name_token_counts_add, person_blocking_keys
-from apps.dashboard.services import counters_add, report_metrics, report_scope_keys
+from apps.dashboard.services import counters_add, report_counter_rows
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
 from apps.operations.services import room_get_or_create, room_member_add
@@ -274,16 +274,13 @@ class _Metrics:
     """A batch's contribution to the running totals, summed before one upsert."""
 
     def __init__(self):
-        self.rows: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.rows: dict[tuple[int, str, str, str, str], int] = defaultdict(int)
 
     def add(self, report: _ReportRow, seizures: list) -> None:
-        metrics = report_metrics(report, seizures)
-        for scope, key in report_scope_keys(report):
-            for metric, amount in metrics.items():
-                if amount:
-                    self.rows[(scope, key, metric)] += amount
+        for *where, amount in report_counter_rows(report, seizures):
+            self.rows[tuple(where)] += amount
 
-    def as_rows(self) -> list[tuple[str, str, str, int]]:
+    def as_rows(self) -> list[tuple]:
         return [(*k, v) for k, v in sorted(self.rows.items())]
 
 

@@ -1,14 +1,7 @@
 """REST edge for operations and their rooms."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
-from apps.dashboard.selectors import operation_stats
 
 from .selectors import operations_of, rooms_of
 from .serializers import OperationOut, RoomOut
@@ -43,10 +36,3 @@ class OperationRoomsView(generics.ListAPIView):
         operation = get_object_or_404(operations_of(self.request.user), pk=self.kwargs["operation_id"])
         return rooms_of(self.request.user).filter(operation=operation).prefetch_related("members")
 
-
-class OperationStatsView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, operation_id: int) -> Response:
-        """The live totals the dashboard shows (running totals, not recomputed)."""
-        operation = get_object_or_404(operations_of(request.user), pk=operation_id)
-        return Response({"operation": operation.pk, "stats": operation_stats(operation)})

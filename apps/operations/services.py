@@ -19,10 +19,21 @@ def operation_get_or_create(*, code_name: str, **fields) -> tuple[Operation, boo
     return Operation.objects.get_or_create(code_name=code_name, defaults=fields)
 
 
-def participation_add(*, operation: Operation, agency: Agency, all_rooms: bool = False) -> None:
-    """Let `agency` take part in `operation` (and join all its rooms if asked)."""
+def participation_add(
+    *, operation: Operation, agency: Agency, all_rooms: bool = False, coordinating: bool = False
+) -> None:
+    """Let `agency` take part in `operation` (and join all its rooms if asked).
+
+    `coordinating` makes it one of the operation's coordinating bodies; an agency
+    already taking part keeps what it had.
+    """
     with transaction.atomic():
-        Participation.objects.get_or_create(operation=operation, agency=agency)
+        participation, created = Participation.objects.get_or_create(
+            operation=operation, agency=agency, defaults={"coordinating": coordinating}
+        )
+        if coordinating and not participation.coordinating:
+            participation.coordinating = True
+            participation.save(update_fields=["coordinating"])
         if all_rooms:
             for room in operation.rooms.all():
                 room_member_add(room=room, agency=agency)
@@ -100,7 +111,7 @@ def operation_create(
     operation = Operation.objects.create(
         code_name=code_name, description=description, starts_on=starts_on, ends_on=ends_on
     )
-    Participation.objects.create(operation=operation, agency=coordinator_agency)
+    Participation.objects.create(operation=operation, agency=coordinator_agency, coordinating=True)
     room = Room.objects.create(operation=operation, name=first_room)
     RoomMembership.objects.create(room=room, agency=coordinator_agency)
     return operation

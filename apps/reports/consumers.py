@@ -27,7 +27,8 @@ from apps.operations.models import Room
 from .payloads import report_payload
 from .selectors import room_reports_visible_to, socket_viewers, viewer_for
 from .services import ReportInvalid, ReportRefused, report_create
-from .visibility import ReportAccess, may_read
+from .disclosure import report_event_for
+from .visibility import ReportAccess
 
 audit = logging.getLogger("commandcentre.audit")
 logger = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ class RoomConsumer(CommandCentreConsumer):
         access = event.get("_access")
         if access is None:
             access = event["_access"] = ReportAccess.from_dict(event["access"])
-        if not may_read(self.viewer, access):
+        if report_event_for(self.viewer, access, event["report"]) is None:
             return
         text = encoded.get(
             ("report.created", access.report_id),

@@ -33,9 +33,11 @@ def report_created_on_commit(report: Report, access: ReportAccess) -> None:
     )
 
 
-def stats_delta_on_commit(operation_id: int, delta: dict) -> None:
-    if delta:
+def stats_delta_on_commit(operation_id: int, rows: list) -> None:
+    """Counter rows [room, audience, scope, key, metric, amount]; each dashboard
+    socket forwards only the rows its viewer may see (`dashboard.selectors.delta_for`)."""
+    if rows:
         publish_on_commit(
             dashboard_group(operation_id),
-            {"type": STATS_DELTA, "operation": operation_id, "delta": delta},
+            {"type": STATS_DELTA, "operation": operation_id, "delta": [list(r) for r in rows]},
         )

@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
+from django.db.models import Sum
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -439,9 +440,10 @@ def test_amending_a_report_that_does_not_exist_is_invalid(world, post, rows):
 
 def totals(world, scope: str, key: str) -> dict[str, int]:
     return dict(
-        Counter.objects.filter(operation=world.operation, scope=scope, key=key).values_list(
-            "metric", "value"
-        )
+        Counter.objects.filter(operation=world.operation, scope=scope, key=key)
+        .values_list("metric")
+        .annotate(Sum("value"))
+        .order_by()
     )
 
 
@@ -534,8 +536,24 @@ def test_stats_delta_is_published_to_the_dashboard_after_commit(
     group, event = published[1]
     assert group == f"dashboard.{world.operation.pk}"
     assert (event["type"], event["operation"]) == ("stats.delta", world.operation.pk)
-    assert ["total", "", "items_checked", 5] in event["delta"]
-    assert ["country", "GR", "reports", 1] in event["delta"]
+    # green: counted for every participant, kept apart by room
+    postal = world.postal.pk
+    assert [postal, "operation", "total", "", "items_checked", 5] in event["delta"]
+    assert [postal, "operation", "country", "GR", "reports", 1] in event["delta"]
+
+
+def test_stats_delta_of_an_amber_report_is_for_the_room_and_of_a_red_one_for_coordinators(
+    world, published, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="amber"))
+        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="red"))
+
+    # then
+    amber, red = [event["delta"] for group, event in published if group.startswith("dashboard.")]
+    assert {tuple(row[:2]) for row in amber} == {(world.postal.pk, "room")}
+    assert {tuple(row[:2]) for row in red} == {(world.postal.pk, "coordinators")}
 
 
 def test_the_event_reaches_a_channel_in_the_room_group(

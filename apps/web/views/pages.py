@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Country
 from apps.crossmatch.normalise import SelectorType
+from apps.operations.selectors import may_start_operations
 from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCategory, SiteType
 
 from .. import selectors
@@ -21,7 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"operations": selectors.home_operations(request.user)},
+        {
+            "operations": selectors.home_operations(request.user),
+            "may_start_operations": may_start_operations(request.user),
+        },
     )
 
 

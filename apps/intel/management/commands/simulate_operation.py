@@ -198,7 +198,10 @@ class Command(BaseCommand):
             role=Role.ANALYST, agency__participations__operation=operation, is_active=True
         ).first()
         coordinator = Officer.objects.filter(
-            role=Role.COORDINATOR, agency__participations__operation=operation, is_active=True
+            role=Role.COORDINATOR,
+            agency__participations__operation=operation,
+            agency__participations__coordinating=True,
+            is_active=True,
         ).first()
         if analyst is None or coordinator is None:
             raise CommandError(

@@ -84,7 +84,10 @@ class Command(BaseCommand):
             customs[code] = agency_get_or_create(country=code, name=f"{name} Customs", kind="customs")
         everyone = [europol, taxud, *police.values(), *customs.values()]
         for agency in everyone:
-            participation_add(operation=operation, agency=agency)
+            # Europol and DG TAXUD coordinate the operation; national agencies take part.
+            participation_add(
+                operation=operation, agency=agency, coordinating=agency in (europol, taxud)
+            )
 
         rooms = {
             "whole": (
