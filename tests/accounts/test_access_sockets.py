@@ -56,8 +56,8 @@ async def signed_in_browser(officer) -> tuple[Client, tuple[bytes, bytes]]:
 
 
 async def test_revoking_my_token_closes_every_socket_it_opened(world, keys, sockets):
-    # given: a room, an alerts and a dashboard socket on gr.officer's token
-    key = keys["gr.officer"]
+    # given: a room, an alerts and a dashboard socket on the GR liaison officer's token
+    key = keys["gr.liaison"]
     room = await join_room(sockets, world.postal, key)
     alerts = await connect(sockets, "/ws/alerts/", auth(key))
     dashboard = await open_dashboard(sockets, world, auth(key))
@@ -93,13 +93,13 @@ async def test_signing_out_of_the_page_closes_that_sessions_sockets(world, keys,
 async def test_deactivating_an_officer_closes_their_alert_and_dashboard_sockets(
     world, keys, sockets
 ):
-    # given
-    alerts = await connect(sockets, "/ws/alerts/", auth(keys["bg.officer"]))
-    dashboard = await open_dashboard(sockets, world, auth(keys["bg.officer"]))
-    other = await open_dashboard(sockets, world, auth(keys["gr.officer"]))
+    # given: the AL liaison officer and the coordinator watch the dashboard
+    alerts = await connect(sockets, "/ws/alerts/", auth(keys["al.officer"]))
+    dashboard = await open_dashboard(sockets, world, auth(keys["al.officer"]))
+    other = await open_dashboard(sockets, world, auth(keys["coordinator"]))
 
     # when
-    await sync_to_async(officer_deactivate)(officer=world.bg_officer)
+    await sync_to_async(officer_deactivate)(officer=world.al_officer)
 
     # then
     assert [await revoked(s) for s in (alerts, dashboard)] == [4403, 4403]
@@ -109,21 +109,21 @@ async def test_deactivating_an_officer_closes_their_alert_and_dashboard_sockets(
 async def test_removing_an_agency_from_the_operation_closes_its_dashboards_and_rooms(
     world, keys, sockets
 ):
-    # given: BG customs watches the dashboard and sits in the postal room; so does GR
-    dashboard = await open_dashboard(sockets, world, auth(keys["bg.officer"]))
-    room = await join_room(sockets, world.postal, keys["bg.officer"])
-    alerts = await connect(sockets, "/ws/alerts/", auth(keys["bg.officer"]))
-    gr_dashboard = await open_dashboard(sockets, world, auth(keys["gr.officer"]))
+    # given: AL police's liaison watches the dashboard and sits in the Balkan room
+    dashboard = await open_dashboard(sockets, world, auth(keys["al.officer"]))
+    room = await join_room(sockets, world.balkan, keys["al.officer"])
+    alerts = await connect(sockets, "/ws/alerts/", auth(keys["al.officer"]))
+    coordinator = await open_dashboard(sockets, world, auth(keys["coordinator"]))
 
     # when
     await sync_to_async(operation_agency_remove)(
-        operation=world.operation, agency=world.bg_officer.agency
+        operation=world.operation, agency=world.al_officer.agency
     )
 
     # then: the operation's sockets close; the alerts socket is not the operation's
     assert [await revoked(s) for s in (dashboard, room)] == [4403, 4403]
     assert await alerts.receive_nothing(timeout=0.3)
-    assert await gr_dashboard.receive_nothing(timeout=0.3)
+    assert await coordinator.receive_nothing(timeout=0.3)
 
 
 async def test_an_expired_token_opens_no_socket(world, keys, sockets):
@@ -145,11 +145,11 @@ async def test_a_socket_closes_at_the_first_recheck_after_its_token_expired(
 ):
     # given
     settings.WS_RECHECK_SECONDS = 0.1
-    room = await join_room(sockets, world.postal, keys["gr.officer"])
-    dashboard = await open_dashboard(sockets, world, auth(keys["gr.officer"]))
+    room = await join_room(sockets, world.postal, keys["gr.liaison"])
+    dashboard = await open_dashboard(sockets, world, auth(keys["gr.liaison"]))
 
     # when
-    await Token.objects.filter(user=world.gr_officer).aupdate(
+    await Token.objects.filter(user=world.gr_liaison).aupdate(
         created=timezone.now() - timedelta(hours=13)
     )
 
