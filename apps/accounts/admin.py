@@ -5,7 +5,7 @@ from .models import Agency, Country, Officer
 from .services import officer_access_changed
 
 # Edits that can take access away: the officer's open sockets re-check at once.
-ACCESS_FIELDS = {"is_active", "agency", "role", "password"}
+ACCESS_FIELDS = {"is_active", "agency", "role"}
 
 
 @admin.register(Country)

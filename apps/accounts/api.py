@@ -1,5 +1,6 @@
 """REST edge for API tokens: sign in for a token, revoke it."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import parsers, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -20,7 +21,7 @@ TokenOut = inline_serializer(
         "expires_at": serializers.DateTimeField(help_text="API_TOKEN_TTL_HOURS after issue"),
     },
 )
-ErrorOut = inline_serializer("SignInError", {"detail": serializers.CharField()})
+ErrorOut = inline_serializer("AuthError", {"detail": serializers.CharField()})
 
 
 class AuthTokenView(APIView):
@@ -42,7 +43,9 @@ class AuthTokenView(APIView):
         request=AuthTokenSerializer,
         responses={
             200: TokenOut,
-            400: OpenApiResponse(description="wrong username or password"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="wrong username or password (field errors)"
+            ),
             429: OpenApiResponse(
                 ErrorOut, description="too many failed sign-ins for the account or the address"
             ),
@@ -67,7 +70,8 @@ class AuthTokenView(APIView):
         request=None,
         responses={
             204: OpenApiResponse(description="the token is revoked"),
-            401: OpenApiResponse(description="no valid credentials"),
+            401: OpenApiResponse(ErrorOut, description="no valid credentials"),
+            403: OpenApiResponse(ErrorOut, description="a session without its CSRF token"),
         },
     )
     def delete(self, request: Request) -> Response:

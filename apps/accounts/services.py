@@ -98,9 +98,7 @@ def officer_sign_out(request: HttpRequest) -> None:
     logout(request)  # the session is gone before any socket re-checks it
     if officer is not None:
         officer_access_changed(officer=officer)
-        audit.info(
-            "signout by=%s from=%s", officer.username, request.META.get("REMOTE_ADDR", "-")
-        )
+        audit.info("signout by=%s from=%s", officer.username, request.META.get("REMOTE_ADDR", "-"))
 
 
 @transaction.atomic

@@ -15,19 +15,21 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services import officer_deactivate
 from apps.operations.services import operation_agency_remove
-from tests.reports.test_consumers import (  # noqa: F401 (fixtures)
+from tests.reports import test_consumers as rooms
+from tests.reports.test_consumers import (
     ORIGIN,
     WAIT,
     auth,
     closed_with,
     connect,
-    countries,
-    embedded_realtime,
     join_room,
-    keys,
     next_event,
-    sockets,
     still_posts,
+)
+
+# The room socket tests' fixtures: countries, the embedded layer, tokens, sockets.
+countries, embedded_realtime, keys, sockets = (
+    rooms.countries, rooms.embedded_realtime, rooms.keys, rooms.sockets
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,11 +1,14 @@
 """Services that take access away publish access.changed on commit, and only then."""
 
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from apps.accounts.admin import OfficerAdmin
 from apps.accounts.models import Officer
 from apps.accounts.services import officer_deactivate, token_revoke
 
@@ -14,7 +17,9 @@ from apps.accounts.services import officer_deactivate, token_revoke
 def published(monkeypatch):
     """Events sent to the channel layer, as (group, event)."""
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("apps.core.events.publish", lambda group, event: sent.append((group, event)))
+    monkeypatch.setattr(
+        "apps.core.events.publish", lambda group, event: sent.append((group, event))
+    )
     return sent
 
 
@@ -47,7 +52,9 @@ def test_deactivating_tells_the_officers_sockets_after_commit(
     assert client.get("/api/v1/operations/").status_code == 401
 
 
-def test_revoking_a_token_that_is_gone_publishes_nothing(world, published, django_capture_on_commit_callbacks):
+def test_revoking_a_token_that_is_gone_publishes_nothing(
+    world, published, django_capture_on_commit_callbacks
+):
     # given
     with django_capture_on_commit_callbacks(execute=True):
         assert token_revoke(officer=world.gr_officer) is True
@@ -87,3 +94,23 @@ def test_deactivate_officer_command_refuses_an_unknown_name(world, published):
     assert str(refused.value) == "No officer named 'nobody'."
     assert sorted(Officer.objects.values_list("username", "is_active")) == before
     assert published == []
+
+
+@pytest.mark.parametrize(
+    ("changed", "told"), [(["is_active"], True), (["role"], True), (["first_name"], False)]
+)
+def test_an_admin_edit_that_can_take_access_away_tells_the_sockets(
+    world, published, rf, django_capture_on_commit_callbacks, changed, told
+):
+    # given
+    officer = world.bg_officer
+    officer.is_active = False
+    form = SimpleNamespace(changed_data=changed)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        OfficerAdmin(Officer, admin.site).save_model(rf.post("/admin/"), officer, form, True)
+
+    # then
+    assert published == ([access_changed(officer)] if told else [])
+    assert Officer.objects.get(pk=officer.pk).is_active is False

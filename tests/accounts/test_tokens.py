@@ -20,7 +20,9 @@ PASSWORD = "pass-word-123"
 def published(monkeypatch):
     """Events sent to the channel layer, as (group, event)."""
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("apps.core.events.publish", lambda group, event: sent.append((group, event)))
+    monkeypatch.setattr(
+        "apps.core.events.publish", lambda group, event: sent.append((group, event))
+    )
     return sent
 
 
@@ -161,7 +163,7 @@ def test_the_schema_documents_signing_in_and_revoking(world):
     path = schema["paths"]["/api/v1/auth/token/"]
     assert sorted(path) == ["delete", "post"]
     assert sorted(path["post"]["responses"]) == ["200", "400", "429"]
-    assert sorted(path["delete"]["responses"]) == ["204", "401"]
+    assert sorted(path["delete"]["responses"]) == ["204", "401", "403"]
     assert schema["components"]["schemas"]["TokenOut"]["required"] == ["expires_at", "token"]
 
 

@@ -170,7 +170,8 @@ async def test_deactivating_an_officer_in_another_process_closes_their_sockets(
 
     started = float(out.strip().splitlines()[-1])
     assert [(code, error) for code, error, _ in closes] == [(4403, "access_revoked")] * 2
-    assert report_latency("deactivated (officer_deactivate in another process)", started, closes) < 2.0
+    what = "deactivated (officer_deactivate in another process)"
+    assert report_latency(what, started, closes) < 2.0
 
 
 async def test_the_sign_in_lock_holds_on_redis_then_ends(auth_server):
@@ -199,5 +200,6 @@ async def test_the_sign_in_lock_holds_on_redis_then_ends(auth_server):
         f"\n[figure] sign-in lock on Redis: 5 wrong passwords in "
         f"{(locked_at - started) * 1000:.0f} ms, the 6th attempt (right password) got 429; "
         f"{attempts_while_locked} right-password attempts refused; the first accepted one was "
-        f"sent {unlocked_at - locked_at:.2f} s after the 5th failure (SIGNIN_LOCK_SECONDS={LOCK_SECONDS})"
+        f"sent {unlocked_at - locked_at:.2f} s after the 5th failure "
+        f"(SIGNIN_LOCK_SECONDS={LOCK_SECONDS})"
     )

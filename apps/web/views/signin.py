@@ -48,4 +48,3 @@ class SignOutView(auth_views.LogoutView):
         """End the session and close the sockets it opened."""
         officer_sign_out(request)
         return HttpResponseRedirect(self.get_success_url())
-
