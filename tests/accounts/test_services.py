@@ -13,16 +13,6 @@ from apps.accounts.models import Officer
 from apps.accounts.services import officer_deactivate, token_revoke
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """Events sent to the channel layer, as (group, event)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        "apps.core.events.publish", lambda group, event: sent.append((group, event))
-    )
-    return sent
-
-
 def access_changed(officer) -> tuple[str, dict]:
     return (
         f"officer.{officer.pk}",

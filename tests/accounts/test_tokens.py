@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -14,16 +13,6 @@ from ..factories import token_expiry
 
 TOKEN_URL = "/api/v1/auth/token/"
 PASSWORD = "pass-word-123"
-
-
-@pytest.fixture
-def published(monkeypatch):
-    """Events sent to the channel layer, as (group, event)."""
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        "apps.core.events.publish", lambda group, event: sent.append((group, event))
-    )
-    return sent
 
 
 def age(officer, hours: float) -> Token:
