@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from apps.accounts import api as accounts_api
 from apps.alerts import api as alerts_api
 from apps.dashboard import api as dashboard_api
 from apps.operations import api as operations_api
@@ -15,7 +15,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", accounts_api.AuthTokenView.as_view(), name="api-token"),
     path("operations/", operations_api.OperationListView.as_view(), name="api-operations"),
     path(
         "operations/<int:operation_id>/",

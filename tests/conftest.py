@@ -1,5 +1,8 @@
+import uuid
+
 import pytest
 
+from apps.accounts import signin
 from apps.accounts.models import Country, Role
 from apps.reports.services import report_create
 
@@ -19,6 +22,13 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _own_signin_counts(monkeypatch):
+    """Each test counts failed sign-ins afresh: the cache (Redis in the second pass)
+    outlives a test, and every test client signs in from the same address."""
+    monkeypatch.setattr(signin, "KEY_PREFIX", f"signin.{uuid.uuid4().hex}")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Factories for the domain; thin wrappers over the real services where it matters."""
 
 import uuid
+from datetime import timedelta
 
 import factory
 from rest_framework.authtoken.models import Token
@@ -33,6 +34,11 @@ class OfficerFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             Token.objects.get_or_create(user=self)
+
+
+def token_expiry(token: Token, hours: float = 12) -> str:
+    """`expires_at` of a token as the API writes it (API_TOKEN_TTL_HOURS after issue)."""
+    return (token.created + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
 
 
 class OperationFactory(factory.django.DjangoModelFactory):

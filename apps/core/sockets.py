@@ -29,8 +29,8 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from apps.accounts.events import officer_group
 from apps.accounts.selectors import officer_still_signed_in
-from apps.operations.events import officer_group
 
 logger = logging.getLogger(__name__)
 

@@ -60,6 +60,20 @@ def room_member_remove(*, room: Room, agency: Agency) -> None:
             publish_on_commit(events.room_group(room.pk), events.access_changed(agency_id=agency.pk))
 
 
+def operation_agency_remove(*, operation: Operation, agency: Agency) -> None:
+    """Take `agency` out of `operation` and all its rooms; its officers' open sockets
+    (rooms, alerts, dashboard) re-check at once."""
+    with transaction.atomic():
+        RoomMembership.objects.filter(room__operation=operation, agency=agency).delete()
+        deleted, _ = Participation.objects.filter(operation=operation, agency=agency).delete()
+        if deleted:
+            for officer_id in agency.officers.values_list("pk", flat=True):
+                publish_on_commit(
+                    events.officer_group(officer_id),
+                    events.access_changed(agency_id=agency.pk, officer_id=officer_id),
+                )
+
+
 def operation_phase_set(*, operation: Operation, phase: str) -> Operation:
     """Move the operation to `phase`; a closed operation stays closed."""
     if phase not in Phase.values:

@@ -10,7 +10,7 @@ from apps.reports.payloads import report_payload
 from apps.reports.selectors import with_details
 from apps.reports.serializers import ReportOut
 
-from ..factories import OperationFactory, report_data
+from ..factories import OperationFactory, report_data, token_expiry
 
 
 def reports_url(room) -> str:
@@ -31,7 +31,8 @@ def test_a_token_is_issued_for_username_and_password(world):
 
     # then
     assert response.status_code == 200
-    assert response.json() == {"token": world.gr_officer.auth_token.key}
+    token = world.gr_officer.auth_token
+    assert response.json() == {"token": token.key, "expires_at": token_expiry(token)}
 
 
 def test_a_token_opens_the_api(world):

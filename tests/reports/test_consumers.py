@@ -18,11 +18,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Country, Officer
+from apps.accounts.services import officer_deactivate
 from apps.alerts.models import Alert, AlertState
 from apps.core import presence as presence_module
 from apps.core import sockets as core_sockets
 from apps.crossmatch.models import Match
-from apps.operations.events import officer_group
 from apps.operations.models import RoomMembership
 from apps.operations.services import room_member_remove
 from apps.reports.models import Report
@@ -538,10 +538,8 @@ async def test_deactivating_an_officer_closes_their_sockets_with_4403(world, key
     bg = await join_room(sockets, world.postal, keys["bg.officer"])
     await gr.receive_json_from(timeout=WAIT)  # presence: bg joined
 
-    await Officer.objects.filter(pk=world.bg_officer.pk).aupdate(is_active=False)
-    await get_channel_layer().group_send(
-        officer_group(world.bg_officer.pk), {"type": "access.changed"}
-    )
+    # the service publishes access.changed on commit; no periodic recheck is due
+    await sync_to_async(officer_deactivate)(officer=world.bg_officer)
 
     event = await bg.receive_json_from(timeout=WAIT)
     assert (event["type"], event["code"]) == ("error", "access_revoked")
@@ -591,12 +589,18 @@ async def test_removing_the_agency_from_the_room_closes_its_sockets_only(world, 
 
 
 async def test_access_changed_leaves_a_socket_that_is_still_allowed_open(world, keys, sockets):
+    # the coordinator has a token socket and a browser socket open
+    browser = Client()
+    await sync_to_async(browser.force_login)(world.coordinator)
+    cookie = (b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode())
     coordinator = await join_room(sockets, world.postal, keys["coordinator"])
+    in_browser = await connect(sockets, "/ws/alerts/", [ORIGIN, cookie])
 
-    await get_channel_layer().group_send(
-        officer_group(world.coordinator.pk), {"type": "access.changed"}
-    )
+    # signing out of the browser: access.changed reaches both sockets of the coordinator
+    assert (await sync_to_async(browser.post)("/logout/")).status_code == 302
 
+    assert (await in_browser.receive_json_from(timeout=WAIT))["code"] == "access_revoked"
+    assert await closed_with(in_browser) == 4403
     assert await coordinator.receive_nothing(timeout=0.3)
     await still_posts(coordinator, world.postal, 1)
 
