@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
+from apps.core.query import query_bool
 from apps.reports.payloads import report_stub
 from apps.reports.selectors import report_access, viewer_for
 from apps.reports.visibility import may_read
@@ -124,7 +125,7 @@ class ScoreView(APIView):
             return Response(
                 {"non_field_errors": ['Send a parcel or {"parcels": [...]}.']}, status=400
             )
-        record = request.query_params.get("record", "1").lower() not in ("0", "false", "no")
+        record = query_bool(request, "record", default=True)
         batch = "parcels" in data
         parcels = data["parcels"] if batch else [data]
         if batch and (not isinstance(parcels, list) or len(data) != 1):

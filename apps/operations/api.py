@@ -8,8 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.query import query_choice
 from apps.dashboard.selectors import operation_stats
 
+from .models import Phase
 from .selectors import operations_of, rooms_of
 from .serializers import OperationOut, RoomOut
 
@@ -21,7 +23,7 @@ class OperationListView(generics.ListAPIView):
 
     def get_queryset(self):
         queryset = operations_of(self.request.user)
-        if phase := self.request.query_params.get("phase"):
+        if phase := query_choice(self.request, "phase", Phase.values):
             queryset = queryset.filter(phase=phase)
         return queryset
 
