@@ -13,9 +13,8 @@ class NotFoundConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         await self.accept()
-        await self.send(
-            text_data=json.dumps({"type": "error", "code": "not_found", "message": "No such socket."})
-        )
+        error = {"type": "error", "code": "not_found", "message": "No such socket."}
+        await self.send(text_data=json.dumps(error))
         await self.close(code=CLOSE_NOT_FOUND)
 
 

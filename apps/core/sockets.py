@@ -188,7 +188,9 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
         except Exception:
             # Redis (channel layer, presence) or the database away: a clean
             # close the client can retry on, never a 500 at the handshake.
-            logger.warning("socket %s failed; closing it with 1013", scope.get("path"), exc_info=True)
+            logger.warning(
+                "socket %s failed; closing it with 1013", scope.get("path"), exc_info=True
+            )
             await _close_unavailable(receive, send, seen)
         finally:
             self._stop_tasks()

@@ -8,8 +8,10 @@ array) is rejected alone; only a file that cannot be read at all fails whole.
 Encoding: a byte-order mark says UTF-8, UTF-16 or UTF-32, and UTF-16 without
 one is recognised by its zero bytes; anything else is read as UTF-8, and a row
 with bytes that are not UTF-8 (a Latin-1 or Windows-1252 file, one bad byte) is
-rejected with the byte named and a request to save the file as UTF-8. The CSV columns are the report's fields as dotted paths (the JSON keys
-of DESIGN.md), plus the four columns of an import; docs/intel.md lists them.
+rejected with the byte named and a request to save the file as UTF-8.
+
+The CSV columns are the report's fields as dotted paths (the JSON keys of
+DESIGN.md), plus the four columns of an import; docs/intel.md lists them.
 Pure Python, no database.
 """
 

@@ -13,6 +13,9 @@ from apps.reports.models import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 NUL = ["Null characters are not allowed."]
+COUNTRY = ["A two-letter country code (ISO 3166-1 alpha-2)."]
+HANDLINGS = ["One of: clear, green, amber, amber+strict, red."]
+PHASES = ["One of: planning, intelligence, action, debrief, closed."]
 
 
 def api_as(officer) -> APIClient:
@@ -41,9 +44,9 @@ def url_of(world, name: str) -> str:
         ("operations", "phase=%00", {"phase": NUL}),
         ("alerts", "state=%00", {"state": NUL}),
         ("room", "kind=rifle", {"kind": ["One of: check, hit, intel, update."]}),
-        ("room", "handling=white", {"handling": ["One of: clear, green, amber, amber+strict, red."]}),
-        ("room", "country=Greece", {"country": ["A two-letter country code (ISO 3166-1 alpha-2)."]}),
-        ("room", "country=G1", {"country": ["A two-letter country code (ISO 3166-1 alpha-2)."]}),
+        ("room", "handling=white", {"handling": HANDLINGS}),
+        ("room", "country=Greece", {"country": COUNTRY}),
+        ("room", "country=G1", {"country": COUNTRY}),
         ("room", "after_seq=abc", {"after_seq": ["A whole number is required."]}),
         ("room", "after_seq=-1", {"after_seq": ["Must be 0 or more."]}),
         ("room", "after_seq=1e3", {"after_seq": ["A whole number is required."]}),
@@ -51,7 +54,7 @@ def url_of(world, name: str) -> str:
         ("room", "page=0", {"page": ["Must be 1 or more."]}),
         ("room", "page_size=ten", {"page_size": ["A whole number is required."]}),
         ("alerts", "page_size=0", {"page_size": ["Must be 1 or more."]}),
-        ("operations", "phase=war", {"phase": ["One of: planning, intelligence, action, debrief, closed."]}),
+        ("operations", "phase=war", {"phase": PHASES}),
         ("alerts", "state=old", {"state": ["One of: new, seen, acknowledged."]}),
     ],
 )
@@ -202,7 +205,8 @@ def test_no_template_or_script_needs_inline_code_or_styles():
     found = []
     for path in sorted((ROOT / "templates").rglob("*.html")):
         text = json_data.sub("", path.read_text())
-        for name, pattern in (("script", inline_script), ("on*", handler), ("style", style_attribute)):
+        checks = (("script", inline_script), ("on*", handler), ("style", style_attribute))
+        for name, pattern in checks:
             if pattern.search(text):
                 found.append((path.relative_to(ROOT).as_posix(), name))
     for path in sorted((ROOT / "static" / "js").rglob("*.js")):

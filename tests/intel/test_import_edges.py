@@ -136,7 +136,13 @@ def test_a_latin1_csv_imports_its_ascii_rows_and_names_the_others(world, run_byt
 
 @pytest.mark.parametrize(
     "encoding, bom",
-    [("utf-16", b""), ("utf-16-le", b""), ("utf-16-be", b""), ("utf-32", b""), ("utf-8", b"\xef\xbb\xbf")],
+    [
+        ("utf-16", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-32", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+    ],
 )
 def test_utf16_utf32_and_bom_files_are_read_in_their_encoding(world, run_bytes, encoding, bom):
     # given the same CSV in another encoding (utf-16 and utf-32 write a byte-order mark)
@@ -164,7 +170,9 @@ def test_a_huge_number_in_a_csv_list_cell_rejects_the_row(world, run_bytes):
     # given a seizures cell in JSON with a 5000-digit quantity
     data = (
         "country,agency,kind,seizures\n"
-        'GR,Hellenic Customs,hit,"[{""category"": ""firearm"", ""quantity"": ' + "7" * 5000 + "}]\"\n"
+        'GR,Hellenic Customs,hit,"[{""category"": ""firearm"", ""quantity"": '
+        + "7" * 5000
+        + '}]"\n'
         "GR,Hellenic Customs,hit,firearm:1\n"
     ).encode()
 
