@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
-from rest_framework.test import APIClient
 
 from apps.core.http import bad_request, page_not_found, permission_denied, server_error
 from apps.reports.models import Report
@@ -16,12 +15,6 @@ NUL = ["Null characters are not allowed."]
 COUNTRY = ["A two-letter country code (ISO 3166-1 alpha-2)."]
 HANDLINGS = ["One of: clear, green, amber, amber+strict, red."]
 PHASES = ["One of: planning, intelligence, action, debrief, closed."]
-
-
-def api_as(officer) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-    return client
 
 
 def url_of(world, name: str) -> str:
@@ -58,7 +51,7 @@ def url_of(world, name: str) -> str:
         ("alerts", "state=old", {"state": ["One of: new, seen, acknowledged."]}),
     ],
 )
-def test_a_bad_query_parameter_is_a_400_field_error(world, where, query, errors):
+def test_a_bad_query_parameter_is_a_400_field_error(api_as, world, where, query, errors):
     # given an officer of a room
     client = api_as(world.gr_officer)
 
@@ -70,7 +63,7 @@ def test_a_bad_query_parameter_is_a_400_field_error(world, where, query, errors)
     assert response.json() == errors
 
 
-def test_the_room_filters_still_filter(world, post):
+def test_the_room_filters_still_filter(api_as, world, post):
     # given a hit and an update in a room
     hit = post(world.gr_officer, world.postal, kind="hit")
     post(world.gr_officer, world.postal, kind="update")
@@ -87,7 +80,7 @@ def test_the_room_filters_still_filter(world, post):
     assert [r["id"] for r in response.json()["results"]] == [hit.pk]
 
 
-def test_the_score_record_flag_is_checked(world):
+def test_the_score_record_flag_is_checked(api_as, world):
     # given a coordinator; when a parcel is scored with a record flag that is no boolean
     client = api_as(world.coordinator)
     response = client.post(
@@ -112,7 +105,7 @@ def test_a_nul_in_a_form_field_is_refused_and_signs_nobody_in(world):
     assert Session.objects.count() == 0
 
 
-def test_a_nul_in_a_report_filter_changes_nothing(world, post):
+def test_a_nul_in_a_report_filter_changes_nothing(api_as, world, post):
     # given one report
     post(world.gr_officer, world.postal)
     client = api_as(world.gr_officer)
@@ -128,7 +121,7 @@ def test_a_nul_in_a_report_filter_changes_nothing(world, post):
     assert Report.objects.count() == 1
 
 
-def test_an_unknown_api_path_is_a_json_404(world):
+def test_an_unknown_api_path_is_a_json_404(api_as, world):
     # given an officer; when an API path that does not exist is asked for
     response = api_as(world.gr_officer).get("/api/v1/no-such-thing/")
     anonymous = Client().get("/api/v1/rooms/abc/reports/")

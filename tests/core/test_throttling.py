@@ -4,7 +4,6 @@ import logging
 import socket
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.core import throttling
 from apps.reports.models import Report
@@ -31,14 +30,8 @@ def cache_unreachable(settings, monkeypatch):
     throttling._local_cache.clear()
 
 
-def api_as(officer) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-    return client
-
-
 def test_a_report_is_saved_when_the_rate_limit_cache_is_unreachable(
-    world, cache_unreachable, caplog, django_capture_on_commit_callbacks
+    api_as, world, cache_unreachable, caplog, django_capture_on_commit_callbacks
 ):
     # given the cache that counts the posting rate is on a closed port
     client = api_as(world.gr_officer)
@@ -58,7 +51,7 @@ def test_a_report_is_saved_when_the_rate_limit_cache_is_unreachable(
     ]
 
 
-def test_the_per_process_count_still_limits(world, cache_unreachable, monkeypatch):
+def test_the_per_process_count_still_limits(api_as, world, cache_unreachable, monkeypatch):
     # given a limit of 2 posts a minute and an unreachable cache
     monkeypatch.setattr(
         throttling.ScopedRateThrottleWithFallback, "THROTTLE_RATES", {"report_post": "2/min"}
