@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from apps.accounts.models import Country, Role
 from apps.reports.services import report_create
@@ -70,3 +71,15 @@ def post(world, django_capture_on_commit_callbacks):
             return report_create(room=room, author=author, data=report_data(kind, **fields)).report
 
     return _post
+
+
+@pytest.fixture
+def api_as():
+    """api_as(officer) -> an APIClient that sends the officer's token."""
+
+    def _client(officer) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
+        return client
+
+    return _client

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.test import APIClient
 
 from apps.dashboard.models import Counter
 from apps.operations.models import Room
@@ -20,15 +19,3 @@ def report_rows() -> dict[str, object]:
 def rows():
     """rows() -> a snapshot of everything a report write touches, to compare before/after."""
     return report_rows
-
-
-@pytest.fixture
-def api_as():
-    """api_as(officer) -> an APIClient that sends the officer's token."""
-
-    def _client(officer) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-        return client
-
-    return _client
