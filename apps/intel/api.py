@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
 from apps.core.formats import iso
+from apps.core.query import query_bool
 from apps.reports.disclosure import match_for
 from apps.reports.selectors import viewer_for
 
@@ -134,7 +135,7 @@ class ScoreView(APIView):
             return Response(
                 {"non_field_errors": ['Send a parcel or {"parcels": [...]}.']}, status=400
             )
-        record = request.query_params.get("record", "1").lower() not in ("0", "false", "no")
+        record = query_bool(request, "record", default=True)
         batch = "parcels" in data
         parcels = data["parcels"] if batch else [data]
         if batch and (not isinstance(parcels, list) or len(data) != 1):

@@ -19,4 +19,3 @@ def report_rows() -> dict[str, object]:
 def rows():
     """rows() -> a snapshot of everything a report write touches, to compare before/after."""
     return report_rows
-
