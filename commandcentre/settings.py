@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.operations",
     "apps.reports",
+    # ready() order is the order of the report-write hooks: totals, name index,
+    # then the matching task (enqueued after the dashboard's delta is published)
+    "apps.dashboard",
     "apps.crossmatch",
     "apps.alerts",
-    "apps.dashboard",
     "apps.intel",
     "apps.web",
 ]

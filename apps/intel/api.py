@@ -42,6 +42,7 @@ from .services import (
     officer_may_analyse,
 )
 from .sources import detect_format
+from .tasks import import_upload_task
 
 audit = logging.getLogger("commandcentre.audit")
 UPLOAD_MAX_BYTES = getattr(settings, "INTEL_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
@@ -210,8 +211,6 @@ class ImportListView(APIView):
             return Response(exc.errors, status=400)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        from .tasks import import_upload_task
-
         enqueue_on_commit(import_upload_task, run.pk)
         run.refresh_from_db()
         return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)

@@ -11,12 +11,12 @@ from django.conf import settings
 
 from apps.accounts.models import Agency
 from apps.core.presence import Seat, presence, presence_summary
+from apps.accounts.sockets import OfficerConsumer
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
-    CommandCentreConsumer,
     batcher_for,
     encoded,
 )
@@ -63,7 +63,7 @@ def _resume(officer, room, after_seq, viewer) -> list[dict]:
     return [report_payload(r) for r in reports]
 
 
-class RoomConsumer(CommandCentreConsumer):
+class RoomConsumer(OfficerConsumer):
     """`/ws/rooms/{id}/`: report.created, presence and error events; report.create and resume."""
 
     client_handlers = {"report.create": "handle_create", "resume": "handle_resume"}

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from apps.crossmatch.normalise import s10_check_digit
+from apps.reports.normalise import s10_check_digit
 
 from .conftest import LAPTOP, PHONE
 
