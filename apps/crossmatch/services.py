@@ -252,9 +252,9 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
         party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
         this = PersonRecord(party.name, party.date_of_birth, report.country_id)
         others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
-        frequency, names_stored = _token_frequency(
-            [(party.name, report.country_id)] + [(o.name, o.report.country_id) for o in others]
-        )
+        names: list[tuple[str, str | None]] = [(party.name, report.country_id)]
+        names += [(o.name, o.report.country_id) for o in others]
+        frequency, names_stored = _token_frequency(names)
         for other in others:
             score, reasons = person_score(
                 this,

@@ -68,7 +68,7 @@ def may_start_operations(officer: Officer) -> bool:
 
 
 def room_ids_of(officer: Officer, operation_ids: frozenset[int]) -> frozenset[int]:
-    if not operation_ids:
+    if not operation_ids or officer.agency_id is None:
         return frozenset()
     return frozenset(
         RoomMembership.objects.filter(
