@@ -2,18 +2,26 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.schema import error_responses
 from apps.dashboard.selectors import operation_stats
 
+from .models import Phase
 from .selectors import operations_of, rooms_of
-from .serializers import OperationOut, RoomOut
+from .serializers import OperationOut, OperationStatsOut, RoomOut
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("phase", OpenApiTypes.STR, enum=Phase.values)],
+        responses={200: OperationOut(many=True), **error_responses(404)},
+    )
+)
 class OperationListView(generics.ListAPIView):
     """Operations the caller's agency takes part in."""
 
@@ -26,6 +34,7 @@ class OperationListView(generics.ListAPIView):
         return queryset
 
 
+@extend_schema_view(get=extend_schema(responses={200: OperationOut, **error_responses(404)}))
 class OperationDetailView(generics.RetrieveAPIView):
     serializer_class = OperationOut
     lookup_url_kwarg = "operation_id"
@@ -34,6 +43,7 @@ class OperationDetailView(generics.RetrieveAPIView):
         return operations_of(self.request.user)
 
 
+@extend_schema_view(get=extend_schema(responses={200: RoomOut(many=True), **error_responses(404)}))
 class OperationRoomsView(generics.ListAPIView):
     """Rooms of the operation the caller's agency is a member of."""
 
@@ -45,7 +55,7 @@ class OperationRoomsView(generics.ListAPIView):
 
 
 class OperationStatsView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OperationStatsOut, **error_responses(404)})
     def get(self, request: Request, operation_id: int) -> Response:
         """The live totals the dashboard shows (running totals, not recomputed)."""
         operation = get_object_or_404(operations_of(request.user), pk=operation_id)

@@ -11,6 +11,7 @@ import pycountry
 from django.utils import timezone
 from rest_framework import serializers
 
+from apps.core.schema import ClosedSerializer
 from apps.crossmatch.normalise import SelectorType
 
 from .models import Handling, Kind, Outcome, SeizureCategory, SiteType
@@ -22,7 +23,7 @@ SERVER_FIELDS = ("id", "room", "seq", "created_at", "author", "agency", "country
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(ClosedSerializer):  # closed: the schema says `additionalProperties: false`
     """Rejects keys it does not know, so a typo is an error and not silently lost."""
 
     def to_internal_value(self, data):

@@ -4,7 +4,10 @@ Responses are built by payloads.report_payload (shared with the sockets);
 these classes document that shape, and a test keeps the two in step.
 """
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+
+from apps.core.schema import ClosedSerializer
 
 from .inputs import ReportInput
 
@@ -79,6 +82,25 @@ class ReportOut(serializers.Serializer):
     selectors = SelectorOut(many=True)
     recipients = serializers.ListField(child=serializers.CharField())
     amends = serializers.IntegerField(allow_null=True)
+
+
+class ReportStubOut(ClosedSerializer):
+    """A report its reader may not read: who holds it and its handling code, nothing more."""
+
+    id = serializers.IntegerField()
+    agency = serializers.CharField()
+    country = serializers.CharField()
+    handling = serializers.CharField()
+
+
+def report_or_stub(**kwargs) -> PolymorphicProxySerializer:
+    """A report in full where the viewer may read it, else its stub."""
+    return PolymorphicProxySerializer(
+        component_name="ReportOrStub",
+        serializers=[ReportOut, ReportStubOut],
+        resource_type_field_name=None,
+        **kwargs,
+    )
 
 
 ReportIn = ReportInput

@@ -1,0 +1,167 @@
+"""The OpenAPI document tells the truth: pages, closed bodies, every error, the score's shape.
+
+Schemathesis holds the live server to the document (test_schema_conformance.py, PostgreSQL
+pass); these tests pin the properties it relies on, on the embedded default.
+"""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from apps.intel.serializers import ScoredParcelOut
+
+TOKEN_PATH = "/api/v1/auth/token/"
+PAGINATED = [
+    "/api/v1/rooms/{room_id}/reports/",
+    "/api/v1/operations/{operation_id}/imports/",
+    "/api/v1/imports/{run_id}/matches/",
+    "/api/v1/alerts/",
+    "/api/v1/operations/",
+    "/api/v1/operations/{operation_id}/rooms/",
+]
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def component(document: dict, ref: str) -> dict:
+    return document["components"]["schemas"][ref.removeprefix("#/components/schemas/")]
+
+
+def operations(document: dict):
+    for path, methods in document["paths"].items():
+        if path == TOKEN_PATH:  # DRF's own view, answered by the authentication change
+            continue
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def client_for(officer) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
+    return client
+
+
+@pytest.mark.parametrize("path", PAGINATED)
+def test_a_paginated_list_is_documented_as_a_page(document, path):
+    # when
+    ok = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    page = component(document, ok["schema"]["$ref"])
+
+    # then
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["type"] == "array"
+    assert {"page", "page_size"} <= {
+        p["name"] for p in document["paths"][path]["get"]["parameters"]
+    }
+    assert "404" in document["paths"][path]["get"]["responses"]  # a page past the end
+
+
+def test_every_request_body_refuses_unknown_fields(document):
+    # given every body the API parses with its strict serializers (each refuses unknown keys)
+    closed, open_ = [], []
+    for name, operation in operations(document):
+        for media, body in operation.get("requestBody", {}).get("content", {}).items():
+            schema = component(document, body["schema"]["$ref"])
+            for part in [schema] + [
+                component(document, s["$ref"]) for s in schema.get("oneOf", [])
+            ]:
+                if "properties" in part:
+                    closed_ = part.get("additionalProperties") is False
+                    (closed if closed_ else open_).append(
+                        (name, media, sorted(part["properties"])[0])
+                    )
+
+    # then
+    assert open_ == []
+    assert closed == [
+        ("PATCH /api/v1/indicators/{indicator_id}/", "application/json", "active"),
+        ("POST /api/v1/operations/{operation_id}/imports/", "multipart/form-data", "file"),
+        ("POST /api/v1/operations/{operation_id}/indicators/", "application/json", "active"),
+        ("POST /api/v1/operations/{operation_id}/score/", "application/json", "carrier"),  # one
+        ("POST /api/v1/operations/{operation_id}/score/", "application/json", "parcels"),  # batch
+        ("POST /api/v1/rooms/{room_id}/reports/", "application/json", "amends"),
+    ]
+
+
+def test_every_operation_documents_its_errors(document):
+    # when
+    undocumented = {
+        name: sorted({"401", "404"} - set(operation["responses"]))
+        for name, operation in operations(document)
+    }
+    with_body = {
+        name: "400" in operation["responses"]
+        for name, operation in operations(document)
+        if "requestBody" in operation
+    }
+
+    # then every operation needs a login and names something (or a page) that may not exist
+    assert {name: codes for name, codes in undocumented.items() if codes} == {}
+    assert with_body and all(with_body.values())
+
+
+def test_the_error_bodies_are_shared_components(document):
+    # given
+    responses = document["paths"]["/api/v1/rooms/{room_id}/reports/"]["post"]["responses"]
+
+    # then
+    bad = component(document, responses["400"]["content"]["application/json"]["schema"]["$ref"])
+    assert bad == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/FieldErrors"},
+            {"$ref": "#/components/schemas/Detail"},
+        ]
+    }
+    assert component(document, "FieldErrors")["additionalProperties"] == {
+        "type": "array",
+        "items": {"type": "string"},
+    }
+    for code in ("401", "403", "404", "429"):
+        assert responses[code]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Detail"
+        }
+
+
+def test_the_score_of_one_parcel_is_documented_as_sent(document, world):
+    # given
+    client = client_for(world.gr_officer)
+    url = f"/api/v1/operations/{world.operation.pk}/score/"
+    score = document["paths"]["/api/v1/operations/{operation_id}/score/"]["post"]["responses"]
+
+    # when
+    one = client.post(url, {"tracking_number": "RR123456785US", "ref": "scan-1"}, format="json")
+    bad = client.post(url, {"weight_g": 0}, format="json")
+
+    # then the single result is one of the documented shapes, with every field it declares
+    assert one.status_code == 200
+    assert component(document, score["200"]["content"]["application/json"]["schema"]["$ref"]) == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/ScoredParcelOut"},
+            {"$ref": "#/components/schemas/ScoreOut"},
+        ]
+    }
+    assert set(one.json()) == set(ScoredParcelOut().fields) - {"warnings"}
+    assert set(component(document, "ScoredParcelOut")["required"]) == set(one.json())
+    # and an invalid single parcel is a documented 400 with field errors
+    assert bad.status_code == 400
+    assert bad.json() == {"weight_g": ["Ensure this value is greater than or equal to 1."]}
+    assert "400" in score
+
+
+def test_a_form_encoded_body_is_refused_as_the_schema_says(world):
+    # given the schema documents JSON bodies only
+    client = client_for(world.gr_officer)
+    url = f"/api/v1/rooms/{world.postal.pk}/reports/"
+    before = world.postal.reports.count()
+
+    # when
+    response = client.post(
+        url, {"client_id": "7d9c0c2e-7a65-4b8e-9d0a-2f1b9e1f4c11", "kind": "update"}
+    )
+
+    # then
+    assert response.status_code == 415
+    assert world.postal.reports.count() == before
