@@ -8,13 +8,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
+from apps.core.parsers import JSONParser
 from apps.core.schema import error_responses
 from apps.reports.payloads import report_stub
 from apps.reports.selectors import report_access, viewer_for
