@@ -69,6 +69,9 @@ ERRORS: dict[int, OpenApiResponse] = {
     404: OpenApiResponse(
         DetailOut, description="No such object among those the caller may see (or no such page)."
     ),
+    415: OpenApiResponse(
+        DetailOut, description="The body is not of a media type this operation takes."
+    ),
     429: OpenApiResponse(
         DetailOut, description="Too many requests; `Retry-After` says when to try again."
     ),

@@ -66,7 +66,8 @@ class IndicatorListView(APIView):
         return Response([indicator_payload(i) for i in indicators_of(request.user, operation)])
 
     @extend_schema(
-        request=s.IndicatorIn, responses={201: s.IndicatorOut, **error_responses(400, 403, 404)}
+        request=s.IndicatorIn,
+        responses={201: s.IndicatorOut, **error_responses(400, 403, 404, 415)},
     )
     def post(self, request: Request, operation_id: int) -> Response:
         """Define an indicator (analysts and coordinators)."""
@@ -94,7 +95,8 @@ class IndicatorDetailView(APIView):
         return Response(indicator_payload(self._indicator(request, indicator_id)))
 
     @extend_schema(
-        request=s.IndicatorPatch, responses={200: s.IndicatorOut, **error_responses(400, 403, 404)}
+        request=s.IndicatorPatch,
+        responses={200: s.IndicatorOut, **error_responses(400, 403, 404, 415)},
     )
     def patch(self, request: Request, indicator_id: int) -> Response:
         """Change weight, explanation, params, name, or switch it off (`active`)."""
@@ -126,7 +128,7 @@ class ScoreView(APIView):
                 description="one parcel: its result; a batch: every parcel's result, "
                 "each scored or with its errors",
             ),
-            **error_responses(400, 404),
+            **error_responses(400, 404, 415),
         },
     )
     def post(self, request: Request, operation_id: int) -> Response:
@@ -172,7 +174,7 @@ class ImportListView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": s.ImportIn},
-        responses={202: s.ImportRunOut, **error_responses(400, 403, 404)},
+        responses={202: s.ImportRunOut, **error_responses(400, 403, 404, 415)},
     )
     def post(self, request: Request, operation_id: int) -> Response:
         """Upload a CSV, JSON or JSON Lines file of earlier seizures; it is imported by a task.

@@ -92,7 +92,7 @@ class RoomReportsView(APIView):
 
     @extend_schema(
         request=ReportIn,
-        responses={201: ReportOut, 200: ReportOut, **error_responses(400, 403, 404, 429)},
+        responses={201: ReportOut, 200: ReportOut, **error_responses(400, 403, 404, 415, 429)},
     )
     def post(self, request: Request, room_id: int) -> Response:
         """Post a report. The same client_id again returns the first report with 200."""

@@ -93,12 +93,13 @@ def test_every_operation_documents_its_errors(document):
         for name, operation in operations(document)
     }
     with_body = {
-        name: "400" in operation["responses"]
+        name: {"400", "415"} <= set(operation["responses"])
         for name, operation in operations(document)
         if "requestBody" in operation
     }
 
-    # then every operation needs a login and names something (or a page) that may not exist
+    # then every operation needs a login and names something (or a page) that may not exist,
+    # and one that reads a body may find it invalid or of a media type it does not take
     assert {name: codes for name, codes in undocumented.items() if codes} == {}
     assert with_body and all(with_body.values())
 
@@ -152,7 +153,7 @@ def test_the_score_of_one_parcel_is_documented_as_sent(document, world):
 
 
 def test_a_form_encoded_body_is_refused_as_the_schema_says(world):
-    # given the schema documents JSON bodies only
+    # given the schema documents JSON bodies only, and a 415 for others
     client = client_for(world.gr_officer)
     url = f"/api/v1/rooms/{world.postal.pk}/reports/"
     before = world.postal.reports.count()
@@ -164,4 +165,6 @@ def test_a_form_encoded_body_is_refused_as_the_schema_says(world):
 
     # then
     assert response.status_code == 415
+    media = "multipart/form-data; boundary=BoUnDaRyStRiNg; charset=utf-8"
+    assert response.json() == {"detail": f'Unsupported media type "{media}" in request.'}
     assert world.postal.reports.count() == before
