@@ -77,7 +77,7 @@ def _fill(reports: int, seed: int):
 
     from apps.accounts.models import Officer, Role
     from apps.accounts.services import agency_get_or_create
-    from apps.dashboard.services import counters_add, report_metrics, report_scope_keys
+    from apps.dashboard.services import counters_add, report_counter_rows
     from apps.operations.models import Operation, Room
     from apps.operations.services import (
         operation_get_or_create,
@@ -102,7 +102,7 @@ def _fill(reports: int, seed: int):
                 agency_get_or_create(country=code, name=f"{code} Customs", kind="customs")
             )
         for agency in agencies:
-            participation_add(operation=operation, agency=agency)
+            participation_add(operation=operation, agency=agency, coordinating=agency is europol)
         rooms = [
             room_get_or_create(operation=operation, name=name)
             for name in ("Whole operation", "Postal hubs", "Dark-web vendors", "Balkan route")
@@ -162,18 +162,13 @@ def _fill(reports: int, seed: int):
                 for seizure in seizures:
                     seizure.report = report
                     flat.append(seizure)
-                metrics = report_metrics(report, seizures)
-                for scope, key in report_scope_keys(report):
-                    for metric, amount in metrics.items():
-                        if amount:
-                            totals[(scope, key, metric)] = (
-                                totals.get((scope, key, metric), 0) + amount
-                            )
+                for *where, amount in report_counter_rows(report, seizures):
+                    totals[tuple(where)] = totals.get(tuple(where), 0) + amount
             Seizure.objects.bulk_create(flat, batch_size=1000)
         made += size
         print(f"  {made} reports", end="\r", file=sys.stderr)
     with transaction.atomic():
-        counters_add(operation.pk, [(s, k, m, v) for (s, k, m), v in totals.items()])
+        counters_add(operation.pk, [(*where, v) for where, v in totals.items()])
         for room in rooms:
             Room.objects.filter(pk=room.pk).update(last_seq=seqs[room.pk])
     print(file=sys.stderr)

@@ -129,12 +129,13 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 async def _api(args, operation, analyst, generator) -> list[dict]:
-    from rest_framework.authtoken.models import Token
+    from asgiref.sync import sync_to_async
 
+    from apps.accounts.services import token_issue
     from apps.intel.simulation import Http
     from apps.intel.synthetic import COUNTRIES
 
-    token = (await Token.objects.aget_or_create(user=analyst))[0].key
+    token = (await sync_to_async(token_issue)(officer=analyst)).key
     http = Http(args.url, token, args.url)
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:

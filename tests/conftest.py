@@ -1,5 +1,9 @@
-import pytest
+import uuid
 
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts import signin
 from apps.accounts.models import Country, Role
 from apps.reports.services import report_create
 
@@ -19,6 +23,13 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _own_signin_counts(monkeypatch):
+    """Each test counts failed sign-ins afresh: the cache (Redis in the second pass)
+    outlives a test, and every test client signs in from the same address."""
+    monkeypatch.setattr(signin, "KEY_PREFIX", f"signin.{uuid.uuid4().hex}")
 
 
 @pytest.fixture
@@ -70,3 +81,33 @@ def post(world, django_capture_on_commit_callbacks):
             return report_create(room=room, author=author, data=report_data(kind, **fields)).report
 
     return _post
+
+
+@pytest.fixture
+def api_as():
+    """api_as(officer) -> an APIClient that sends the officer's token."""
+
+    def _client(officer) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def audit_lines():
+    """The lines written to the audit logger during the test (it does not propagate)."""
+    import logging
+
+    lines: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("commandcentre.audit")
+    handler = _Collect(level=logging.INFO)
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)

@@ -1,6 +1,7 @@
 """Factories for the domain; thin wrappers over the real services where it matters."""
 
 import uuid
+from datetime import timedelta
 
 import factory
 from rest_framework.authtoken.models import Token
@@ -35,6 +36,11 @@ class OfficerFactory(factory.django.DjangoModelFactory):
             Token.objects.get_or_create(user=self)
 
 
+def token_expiry(token: Token, hours: float = 12) -> str:
+    """`expires_at` of a token as the API writes it (API_TOKEN_TTL_HOURS after issue)."""
+    return (token.created + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
+
+
 class OperationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Operation
@@ -51,9 +57,16 @@ class RoomFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Room {n}")
 
 
-def take_part(operation: Operation, *agencies: Agency) -> None:
+def take_part(operation: Operation, *agencies: Agency, coordinating: bool | None = None) -> None:
+    """Agencies take part; coordinator bodies coordinate unless told otherwise."""
     for agency in agencies:
-        Participation.objects.get_or_create(operation=operation, agency=agency)
+        Participation.objects.get_or_create(
+            operation=operation,
+            agency=agency,
+            defaults={
+                "coordinating": agency.kind == "coordinator" if coordinating is None else coordinating
+            },
+        )
 
 
 def join(room: Room, *agencies: Agency) -> None:

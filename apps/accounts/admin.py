@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .models import Agency, Country, Officer
+from .services import officer_access_changed
+
+# Edits that can take access away: the officer's open sockets re-check at once.
+ACCESS_FIELDS = {"is_active", "agency", "role"}
 
 
 @admin.register(Country)
@@ -22,3 +26,8 @@ class OfficerAdmin(UserAdmin):
     list_display = ["username", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency__country"]
     fieldsets = UserAdmin.fieldsets + (("Command centre", {"fields": ("agency", "role")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and ACCESS_FIELDS & set(form.changed_data):
+            officer_access_changed(officer=obj)

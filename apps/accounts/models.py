@@ -75,7 +75,3 @@ class Officer(AbstractUser):
     @property
     def country_id(self) -> str | None:
         return self.agency.country_id if self.agency_id else None
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR

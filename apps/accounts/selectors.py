@@ -1,21 +1,38 @@
 """Reads about officers and whether their credentials still hold."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.conf import settings
 from rest_framework.authtoken.models import Token
 
 from .models import Officer
+
+
+def token_expires_at(token: Token) -> datetime:
+    """When an API token stops working: API_TOKEN_TTL_HOURS after it was issued."""
+    return token.created + timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+
+
+def token_expired(token: Token) -> bool:
+    return token_expires_at(token) <= timezone.now()
+
+
+def live_tokens() -> QuerySet[Token]:
+    """Tokens that have not expired, of active officers: the only door to a token."""
+    cutoff = timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+    return Token.objects.filter(created__gt=cutoff, user__is_active=True)
 
 
 def officer_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> Officer | None:
     """The officer, read now, while the account is active and the credential
     the socket opened with still holds; None otherwise."""
     if token is not None:
-        found = Token.objects.select_related("user").filter(
-            key=token, user_id=officer_id, user__is_active=True
-        ).first()
+        found = live_tokens().select_related("user").filter(key=token, user_id=officer_id).first()
         return found.user if found else None
     officer = Officer.objects.filter(pk=officer_id, is_active=True).first()
     if officer is None or session_key is None:
@@ -45,7 +62,7 @@ def officers_signed_in(
     tokens = {key[1] for key in keys if key[1] is not None}
     by_token = {
         t.key: t.user
-        for t in Token.objects.select_related("user").filter(key__in=tokens, user__is_active=True)
+        for t in live_tokens().select_related("user").filter(key__in=tokens)
     }
     found: dict[tuple, Officer | None] = {}
     for key in keys:

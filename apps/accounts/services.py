@@ -1,9 +1,21 @@
-"""Writes for countries, agencies and officers."""
+"""Writes for countries, agencies and officers, and the officers' credentials."""
 
+import logging
+
+from django.contrib.auth import logout
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
-from .models import Agency, Country, Officer
+from apps.core.events import publish_on_commit
+
+from .events import access_changed, officer_group
+from .models import Agency, AgencyKind, Country, Officer, Role
+from .selectors import token_expired
+
+audit = logging.getLogger("commandcentre.audit")
 
 
 class AccountError(ValueError):
@@ -14,7 +26,7 @@ def agency_get_or_create(*, country: str, name: str, kind: str) -> Agency:
     """The agency of that name in that country, created with `kind` if new."""
     if not Country.objects.filter(code=country.upper()).exists():
         raise AccountError(f"Unknown country code {country!r}: use ISO 3166-1 alpha-2.")
-    if kind not in dict(Agency._meta.get_field("kind").choices):
+    if kind not in AgencyKind.values:
         raise AccountError(f"Unknown agency kind {kind!r}.")
     agency, _ = Agency.objects.get_or_create(
         country_id=country.upper(), name=name, defaults={"kind": kind}
@@ -32,15 +44,67 @@ def officer_create(
     first_name: str = "",
     last_name: str = "",
 ) -> Officer:
-    """Create an officer of `agency` with a usable password and an API token."""
-    if role not in dict(Officer._meta.get_field("role").choices):
+    """Create an officer of `agency` with a password that passes AUTH_PASSWORD_VALIDATORS
+    and an API token."""
+    if role not in Role.values:
         raise AccountError(f"Unknown role {role!r}.")
     if Officer.objects.filter(username=username).exists():
         raise AccountError(f"An officer named {username!r} already exists.")
     officer = Officer(
         username=username, agency=agency, role=role, first_name=first_name, last_name=last_name
     )
+    try:
+        validate_password(password, user=officer)
+    except ValidationError as exc:
+        raise AccountError("Password refused: " + " ".join(exc.messages)) from exc
     officer.set_password(password)
     officer.save()
     Token.objects.create(user=officer)
     return officer
+
+
+# --- credentials and access ---------------------------------------------------
+# Each service that takes access away publishes access.changed to the officer's
+# sockets on commit; they re-check at once and close (4403) what no longer holds.
+
+
+def officer_access_changed(*, officer: Officer) -> None:
+    """Tell every open socket of `officer` to re-check its access once this commits."""
+    publish_on_commit(officer_group(officer.pk), access_changed(officer_id=officer.pk))
+
+
+def token_issue(*, officer: Officer) -> Token:
+    """The officer's API token: the current one while it lives, a new one once it expired."""
+    token, _ = Token.objects.get_or_create(user=officer)
+    if token_expired(token):
+        Token.objects.filter(pk=token.pk).delete()
+        token, _ = Token.objects.get_or_create(user=officer)
+    return token
+
+
+def token_revoke(*, officer: Officer, address: str = "") -> bool:
+    """Delete the officer's API token; the sockets it opened close. False if there was none."""
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=officer).delete()
+        if deleted:
+            officer_access_changed(officer=officer)
+    audit.info("token revoked=%s by=%s from=%s", bool(deleted), officer.username, address or "-")
+    return bool(deleted)
+
+
+def officer_sign_out(request: HttpRequest) -> None:
+    """End the request's session; the sockets it opened close."""
+    officer = request.user if request.user.is_authenticated else None
+    logout(request)  # the session is gone before any socket re-checks it
+    if officer is not None:
+        officer_access_changed(officer=officer)
+        audit.info("signout by=%s from=%s", officer.username, request.META.get("REMOTE_ADDR", "-"))
+
+
+@transaction.atomic
+def officer_deactivate(*, officer: Officer) -> None:
+    """Deactivate an account: no sign-in, no token, and its open sockets close at once."""
+    Officer.objects.filter(pk=officer.pk).update(is_active=False)
+    officer.is_active = False
+    officer_access_changed(officer=officer)
+    audit.info("deactivated officer=%s", officer.username)

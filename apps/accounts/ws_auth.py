@@ -7,7 +7,8 @@ never travel in the URL: a token in the query string is ignored.
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.authtoken.models import Token
+
+from .selectors import live_tokens
 
 
 def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -21,8 +22,8 @@ def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
 
 @database_sync_to_async
 def user_for_token(key: str):
-    token = Token.objects.select_related("user", "user__agency").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    token = live_tokens().select_related("user", "user__agency").filter(key=key).first()
+    if token is None:
         return AnonymousUser()
     return token.user
 

@@ -2,12 +2,14 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.pagination import Pagination
+from apps.core.query import query_choice
 from apps.core.schema import error_responses
 from apps.reports.selectors import viewer_for
 
@@ -27,13 +29,13 @@ class AlertListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """My alerts, newest first; `state=new` for the unread ones."""
-        state = request.query_params.get("state")
-        if state and state not in AlertState.values:
-            raise ValidationError({"state": [f"One of: {', '.join(AlertState.values)}."]})
+        state = query_choice(request, "state", AlertState.values)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
         viewer = viewer_for(request.user)
-        return paginator.get_paginated_response([alert_payload(a, viewer) for a in page])
+        payloads = [alert_payload(a, viewer) for a in page]
+        _audit(request, payloads)
+        return paginator.get_paginated_response(payloads)
 
 
 class AlertAckView(APIView):
@@ -45,4 +47,23 @@ class AlertAckView(APIView):
         except AlertNotFound:
             raise NotFound("No such alert.") from None
         alert = alerts_of(request.user).get(pk=alert.pk)
-        return Response(alert_payload(alert, viewer_for(request.user)))
+        payload = alert_payload(alert, viewer_for(request.user))
+        _audit(request, [payload])
+        return Response(payload)
+
+
+def _audit(request: Request, payloads: list[dict]) -> None:
+    audit_read(
+        username=request.user.username,
+        what="alerts",
+        ids=[p["id"] for p in payloads],
+        via="rest",
+        origin=request.META.get("REMOTE_ADDR", ""),
+    )
+    audit_read(
+        username=request.user.username,
+        what="reports",
+        ids=alert_reports_shown(payloads),
+        via="rest-alerts",
+        origin=request.META.get("REMOTE_ADDR", ""),
+    )

@@ -2,13 +2,15 @@
 
 from channels.db import database_sync_to_async
 
-from apps.core.sockets import CLOSE_UNAUTHENTICATED, CommandCentreConsumer
+from apps.core.audit import alert_reports_shown, audit_read
+from apps.accounts.sockets import OfficerConsumer
+from apps.core.sockets import CLOSE_UNAUTHENTICATED
 
 from .events import alerts_group
 from .services import AlertNotFound, alert_acknowledge
 
 
-class AlertConsumer(CommandCentreConsumer):
+class AlertConsumer(OfficerConsumer):
     client_handlers = {"alert.ack": "handle_ack"}
 
     async def connect(self):
@@ -24,7 +26,12 @@ class AlertConsumer(CommandCentreConsumer):
         await super().disconnect(code)
 
     async def alert_created(self, event: dict) -> None:
-        await self.send_event({"type": "alert.created", "alert": event["alert"]})
+        alert = event["alert"]
+        audit_read(
+            username=self.user.username, what="reports", ids=alert_reports_shown([alert]),
+            via=f"socket-alert-{alert['id']}", origin=self.client_address(),
+        )  # fmt: skip
+        await self.send_event({"type": "alert.created", "alert": alert})
 
     async def alert_updated(self, event: dict) -> None:
         await self.send_event({"type": "alert.updated", "alert": event["alert"]})

@@ -22,9 +22,12 @@ def officers_concerned(match: Match) -> list[Officer]:
     reports = (match.report_a, match.report_b)
     authors = Q(pk__in=[r.author_id for r in reports])
     liaisons = Q(role=Role.LIAISON, agency_id__in=[r.agency_id for r in reports])
+    # Coordinators of these operations only: the coordinator role of another
+    # operation, or of an agency that merely takes part, concerns nothing here.
     coordinators = Q(
         role=Role.COORDINATOR,
         agency__participations__operation_id__in=[r.room.operation_id for r in reports],
+        agency__participations__coordinating=True,
     )
     return list(
         Officer.objects.filter(is_active=True)
@@ -47,6 +50,13 @@ def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> lis
     for officer, alert in zip(officers, alerts, strict=True):
         events.alert_created_on_commit(officer.pk, alert_payload(alert, viewers[officer.pk]))
     return alerts
+
+
+def alerts_create_for_matches(matches: list[Match]) -> None:
+    """The matches-made hook (see AlertsConfig.ready): alerts for each new match."""
+    viewers: dict = {}
+    for match in matches:
+        alerts_create_for_match(match, viewers=viewers)
 
 
 @transaction.atomic

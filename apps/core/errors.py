@@ -2,14 +2,22 @@
 
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
+from rest_framework.exceptions import NotFound as DRFNotFound
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.reports.inputs import flatten_errors
+from .inputs import flatten_errors
+
+from .access import Forbidden, NotFound
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, NotFound):
+        exc = DRFNotFound(str(exc) or None)
+    elif isinstance(exc, Forbidden):
+        exc = DRFPermissionDenied(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):
         # Django would answer with its HTML 400 page; an API client needs the JSON error.
         return Response(

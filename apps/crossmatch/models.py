@@ -25,7 +25,11 @@ class Match(models.Model):
     report_b = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=MatchKind.choices)
     selector_type = models.CharField(max_length=20)
+    # The value as it stands in report_a; for a fuzzy match `value_b` is the
+    # (similar, not equal) value in report_b, for an exact match the same value.
+    # Disclosure shows each side only to those who may read that report.
     value = models.CharField(max_length=500)
+    value_b = models.CharField(max_length=500, blank=True, default="")
     score = models.FloatField(default=1.0)
     reasons = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)

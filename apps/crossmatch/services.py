@@ -8,16 +8,17 @@ keys. Candidates always come from an index, never from a scan of reports.
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from collections import Counter
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.alerts.services import alerts_create_for_match
+from apps.reports.hooks import SavedReport
 from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import with_details
 
+from . import hooks
 from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
 from .names import (
     PERSON_MATCH_THRESHOLD,
@@ -37,7 +38,8 @@ class Candidate:
     other_id: int
     kind: str
     selector_type: str
-    value: str
+    value: str  # as it stands in the earlier report (report_a of the match)
+    value_b: str = ""  # as it stands in the later one, if not the same (fuzzy)
     score: float = 1.0
     reasons: list[str] = field(default_factory=list)
 
@@ -103,7 +105,6 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
         )
     }
     created: list[Match] = []
-    viewers: dict = {}
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
@@ -120,15 +121,16 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
                 value=candidate.value[:500],
                 defaults={
                     "kind": candidate.kind,
+                    "value_b": (candidate.value_b or candidate.value)[:500],
                     "score": candidate.score,
                     "reasons": candidate.reasons,
                 },
             )
             if is_new:
                 match.report_a, match.report_b = first, second
-                if alert:
-                    alerts_create_for_match(match, viewers=viewers)
                 created.append(match)
+        if alert:
+            hooks.matches_made(created)  # alerts for the officers concerned
         locked.update(matched_at=timezone.now())
     if created:
         logger.info("report %s: %d new matches", report.pk, len(created))
@@ -192,6 +194,11 @@ def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
         )
 
 
+def names_index_add_report(saved: SavedReport) -> None:
+    """The report-write hook (see CrossmatchConfig.ready)."""
+    names_index_add(saved.report, saved.parties)
+
+
 def names_index_add(report: Report, parties: list[Party]) -> None:
     """Everything fuzzy matching needs about the people of a new report."""
     NameKey.objects.bulk_create(name_keys_for_parties(report, parties), ignore_conflicts=True)
@@ -245,9 +252,9 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
         party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
         this = PersonRecord(party.name, party.date_of_birth, report.country_id)
         others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
-        frequency, names_stored = _token_frequency(
-            [(party.name, report.country_id)] + [(o.name, o.report.country_id) for o in others]
-        )
+        names: list[tuple[str, str | None]] = [(party.name, report.country_id)]
+        names += [(o.name, o.report.country_id) for o in others]
+        frequency, names_stored = _token_frequency(names)
         for other in others:
             score, reasons = person_score(
                 this,
@@ -257,13 +264,14 @@ def fuzzy_candidates(report: Report) -> list[Candidate]:
             )
             if score < PERSON_MATCH_THRESHOLD:
                 continue
-            earlier = other if other.report_id < report.pk else party
+            earlier, later = (other, party) if other.report_id < report.pk else (party, other)
             found.append(
                 Candidate(
                     other_id=other.report_id,
                     kind=MatchKind.FUZZY,
                     selector_type=PERSON,
                     value=earlier.name,
+                    value_b=later.name,
                     score=round(min(max(score, 0.0), 1.0), 4),
                     reasons=reasons,
                 )

@@ -1,17 +1,43 @@
 """Writes of the running totals: upserts that add, never read-then-write."""
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
 
 from django.db import connection
 
-from apps.reports.models import Kind, Outcome, Report, Seizure
+from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
+from apps.reports.hooks import SavedReport
+from apps.reports.models import Kind, Outcome
 
+from . import events
 from .models import Counter
 
 SCOPES = ("total", "country", "agency", "room", "hour")
 
+#: (room id, audience, scope, key, metric, amount)
+CounterRow = tuple[int, str, str, str, str, int]
 
-def report_metrics(report: Report, seizures: Iterable[Seizure]) -> dict[str, int]:
+
+class Countable(Protocol):
+    """What the totals read of a report: a saved Report, or an import's row of columns."""
+
+    room_id: int
+    agency_id: int
+    country_id: str
+    kind: str
+    handling: str
+    checks_count: int | None
+    outcome: str
+    created_at: datetime
+
+
+def report_is_hit(report: Countable) -> bool:
+    """A hit report, or a check whose outcome was a hit: counted as a hit everywhere."""
+    return report.kind == Kind.HIT or report.outcome == Outcome.HIT
+
+
+def report_metrics(report: Countable, seizures: Iterable) -> dict[str, int]:
     """What one report adds to each total it counts in."""
     metrics = {"reports": 1, f"kind.{report.kind}": 1}
     if report.kind == Kind.CHECK:
@@ -25,7 +51,7 @@ def report_metrics(report: Report, seizures: Iterable[Seizure]) -> dict[str, int
     return metrics
 
 
-def report_scope_keys(report: Report) -> list[tuple[str, str]]:
+def report_scope_keys(report: Countable) -> list[tuple[str, str]]:
     return [
         ("total", ""),
         ("country", report.country_id),
@@ -35,29 +61,47 @@ def report_scope_keys(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def counters_add(operation_id: int, rows: list[tuple[str, str, str, int]]) -> None:
-    """Add (scope, key, metric, amount) rows to the operation's totals, atomically."""
-    if not rows:
-        return
-    table = Counter._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (operation_id, scope, key, metric, value) "
-        "VALUES (%s, %s, %s, %s, %s) "
-        "ON CONFLICT (operation_id, scope, key, metric) "
-        f"DO UPDATE SET value = {table}.value + EXCLUDED.value"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(operation_id, *row) for row in rows])
-
-
-def counters_add_report(report: Report, seizures: Iterable[Seizure]) -> list[list]:
-    """Count `report` in every total it belongs to; returns the delta to publish."""
+def report_counter_rows(report: Countable, seizures: Iterable) -> list[CounterRow]:
+    """Every running total `report` adds to, in its room and audience."""
+    audience = count_audience(report.handling)
     metrics = report_metrics(report, seizures)
-    rows = [
-        (scope, key, metric, amount)
+    return [
+        (report.room_id, audience, scope, key, metric, amount)
         for scope, key in report_scope_keys(report)
         for metric, amount in metrics.items()
         if amount
     ]
+
+
+def counters_add(operation_id: int, rows: list[CounterRow]) -> None:
+    """Add (room, audience, scope, key, metric, amount) rows to the totals, atomically."""
+    if not rows:
+        return
+    table = Counter._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (operation_id, room_id, audience, scope, key, metric, value) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (operation_id, room_id, audience, scope, key, metric) "
+        f"DO UPDATE SET value = {table}.value + EXCLUDED.value"
+    )
+    with connection.cursor() as cursor:
+        # one order everywhere, so concurrent writers never deadlock
+        cursor.executemany(sql, sorted((operation_id, *row) for row in rows))
+
+
+def counters_add_report(report, seizures: Iterable) -> list[CounterRow]:
+    """Count a saved report in every total it belongs to; returns the rows to publish."""
+    rows = report_counter_rows(report, seizures)
     counters_add(report.room.operation_id, rows)
-    return [list(row) for row in rows]
+    return rows
+
+
+def operation_wide_rows(scope: str, key: str, metrics: dict[str, int]) -> list[CounterRow]:
+    """Totals that come from no report (an indicator's flagged parcels): for every participant."""
+    return [(0, AUDIENCE_OPERATION, scope, key, m, n) for m, n in metrics.items() if n]
+
+
+def totals_add_report(saved: SavedReport) -> None:
+    """The report-write hook: count the report, and tell the dashboards once committed."""
+    rows = counters_add_report(saved.report, saved.seizures)
+    events.stats_delta_on_commit(saved.report.room.operation_id, rows)

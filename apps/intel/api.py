@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
+from apps.core.formats import iso
 from apps.core.parsers import JSONParser
+from apps.core.query import query_bool
 from apps.core.schema import error_responses
-from apps.reports.payloads import report_stub
-from apps.reports.selectors import report_access, viewer_for
-from apps.reports.visibility import may_read
+from apps.reports.disclosure import match_for
+from apps.reports.selectors import viewer_for
 
 from . import serializers as s
 from .imports import import_run_start
@@ -27,6 +28,7 @@ from .inputs import ImportOptionsInput, parse_input
 from .payloads import import_run_payload, indicator_payload
 from .scoring import MAX_BATCH, parcels_score
 from .selectors import (
+    indicator_counts_for,
     import_run_for,
     import_run_matches,
     import_runs_of,
@@ -42,6 +44,7 @@ from .services import (
     officer_may_analyse,
 )
 from .sources import detect_format
+from .tasks import import_upload_task
 
 audit = logging.getLogger("commandcentre.audit")
 UPLOAD_MAX_BYTES = getattr(settings, "INTEL_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
@@ -63,7 +66,10 @@ class IndicatorListView(APIView):
     def get(self, request: Request, operation_id: int) -> Response:
         """The operation's risk indicators with their effectiveness counts."""
         operation = _operation(request, operation_id)
-        return Response([indicator_payload(i) for i in indicators_of(request.user, operation)])
+        counts = indicator_counts_for(request.user, operation.pk)
+        return Response(
+            [indicator_payload(i, counts) for i in indicators_of(request.user, operation)]
+        )
 
     @extend_schema(
         request=s.IndicatorIn,
@@ -80,7 +86,10 @@ class IndicatorListView(APIView):
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        return Response(indicator_payload(indicator), status=status.HTTP_201_CREATED)
+        return Response(
+            indicator_payload(indicator, indicator_counts_for(request.user, operation.pk)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class IndicatorDetailView(APIView):
@@ -92,7 +101,9 @@ class IndicatorDetailView(APIView):
 
     @extend_schema(responses={200: s.IndicatorOut, **error_responses(404)})
     def get(self, request: Request, indicator_id: int) -> Response:
-        return Response(indicator_payload(self._indicator(request, indicator_id)))
+        indicator = self._indicator(request, indicator_id)
+        counts = indicator_counts_for(request.user, indicator.operation_id)
+        return Response(indicator_payload(indicator, counts))
 
     @extend_schema(
         request=s.IndicatorPatch,
@@ -109,7 +120,8 @@ class IndicatorDetailView(APIView):
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        return Response(indicator_payload(indicator))
+        counts = indicator_counts_for(request.user, indicator.operation_id)
+        return Response(indicator_payload(indicator, counts))
 
 
 class ScoreView(APIView):
@@ -139,7 +151,7 @@ class ScoreView(APIView):
             return Response(
                 {"non_field_errors": ['Send a parcel or {"parcels": [...]}.']}, status=400
             )
-        record = request.query_params.get("record", "1").lower() not in ("0", "false", "no")
+        record = query_bool(request, "record", default=True)
         batch = "parcels" in data
         parcels = data["parcels"] if batch else [data]
         if batch and (not isinstance(parcels, list) or len(data) != 1):
@@ -161,7 +173,7 @@ class ImportListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     pagination_class = Pagination
 
-    @extend_schema(responses={200: s.ImportRunOut(many=True), **error_responses(403, 404)})
+    @extend_schema(responses={200: s.ImportRunOut(many=True), **error_responses(400, 403, 404)})
     def get(self, request: Request, operation_id: int) -> Response:
         """Imports of the operation (analysts and coordinators)."""
         operation = _operation(request, operation_id)
@@ -215,8 +227,6 @@ class ImportListView(APIView):
             return Response(exc.errors, status=400)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        from .tasks import import_upload_task
-
         enqueue_on_commit(import_upload_task, run.pk)
         run.refresh_from_db()
         return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)
@@ -235,7 +245,7 @@ class ImportDetailView(APIView):
 class ImportMatchesView(APIView):
     pagination_class = Pagination
 
-    @extend_schema(responses={200: s.ImportMatchOut(many=True), **error_responses(404)})
+    @extend_schema(responses={200: s.ImportMatchOut(many=True), **error_responses(400, 404)})
     def get(self, request: Request, run_id: int) -> Response:
         """The matches the import's reports are part of (what the summary counts), newest first."""
         run = import_run_for(request.user, run_id)
@@ -244,42 +254,10 @@ class ImportMatchesView(APIView):
         viewer = viewer_for(request.user)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(import_run_matches(run), request, view=self)
-        out = []
-        for match in page:
-            reports = [match.report_a, match.report_b]
-            readable = [may_read(viewer, report_access(r)) for r in reports]
-            out.append(
-                {
-                    "id": match.pk,
-                    "kind": match.kind,
-                    "score": round(match.score, 3),
-                    "selector": {
-                        "type": match.selector_type,
-                        "value": match.value if all(readable) else None,
-                    },
-                    "reasons": match.reasons if all(readable) else [],
-                    "created_at": match.created_at.isoformat().replace("+00:00", "Z"),
-                    "reports": [
-                        _report_brief(r) if ok else report_stub(r)
-                        for r, ok in zip(reports, readable, strict=True)
-                    ],
-                }
-            )
+        out = [
+            {**match_for(viewer, match, brief=True), "created_at": iso(match.created_at)}
+            for match in page
+        ]
         audit.info("read import=%s matches by=%s", run.pk, request.user.username)
         return paginator.get_paginated_response(out)
 
-
-def _report_brief(report) -> dict:
-    return {
-        "id": report.pk,
-        "room": report.room_id,
-        "seq": report.seq,
-        "kind": report.kind,
-        "handling": report.handling,
-        "agency": report.agency.name,
-        "country": report.country_id,
-        "author": report.author.username,
-        "occurred_at": report.occurred_at.isoformat().replace("+00:00", "Z")
-        if report.occurred_at
-        else None,
-    }

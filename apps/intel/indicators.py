@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.crossmatch.extract import ExtractedSelector
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, fold_text, normalise
-from apps.reports.inputs import ISO_COUNTRIES
+from apps.reports.extract import ExtractedSelector
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.core.inputs import ISO_COUNTRIES
 from apps.reports.models import Kind
 
 from .models import IndicatorKind
@@ -290,8 +290,12 @@ class Evidence:
 @dataclass(slots=True)
 class Fired:
     indicator_id: int
+    # Reasons say only what the caller sent or may know anyway (its own parcel's
+    # values, how many earlier reports); what an earlier report holds goes in
+    # `details`, which the disclosure module shows only to those who may read it.
     reasons: list[str]
     report_ids: list[int] = field(default_factory=list)
+    details: dict[int, dict] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------- rules
@@ -416,7 +420,7 @@ def compile_rule(
         min_score = params["min_score"]
 
         def test(f, e):
-            reasons, ids = [], []
+            reasons, ids, details = [], [], {}
             for person in f.people:
                 if person.role not in roles:
                     continue
@@ -426,13 +430,19 @@ def compile_rule(
                     if rkind in kinds and score >= min_score
                 ]
                 if found:
-                    best = max(found, key=lambda item: item[1])
+                    n = len(found)
                     reasons.append(
-                        f"{person.role} {person.name!r} ~ {best[2]!r} ({best[1]:.2f}) "
-                        f"in {len(found)} earlier report{'s' if len(found) > 1 else ''}"
+                        f"{person.role} {person.name!r} ~ a person named in {n} earlier "
+                        f"report{'s' if n > 1 else ''}"
                     )
-                    ids += [rid for rid, _, _ in found]
-            return Fired(ind, reasons, list(dict.fromkeys(ids))) if reasons else None
+                    for rid, score, other in found:
+                        ids.append(rid)
+                        details.setdefault(
+                            rid, {"person": {"role": person.role, "name": other, "score": score}}
+                        )
+            if not reasons:
+                return None
+            return Fired(ind, reasons, list(dict.fromkeys(ids)), details)
 
     elif kind == K.DARK_WEB:
         test = _dark_web_test(ind, params)

@@ -1,10 +1,8 @@
 """Imports, indicators and their statistics as clients see them (REST and sockets)."""
 
-from .models import ImportRun, Indicator, IndicatorStat
+from apps.core.formats import iso
 
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+from .models import ImportRun, Indicator
 
 
 def import_run_payload(run: ImportRun, *, errors: bool = True) -> dict:
@@ -27,19 +25,19 @@ def import_run_payload(run: ImportRun, *, errors: bool = True) -> dict:
         "batches": {"total": run.batches_total, "matched": run.batches_matched},
         "matches_found": run.matches_found,
         "failure": run.failure,
-        "created_at": _iso(run.created_at),
-        "loaded_at": _iso(run.loaded_at),
-        "finished_at": _iso(run.finished_at),
+        "created_at": iso(run.created_at),
+        "loaded_at": iso(run.loaded_at),
+        "finished_at": iso(run.finished_at),
     }
     if errors:
         payload["errors"] = run.errors
     return payload
 
 
-def stat_payload(stat: IndicatorStat | None) -> dict:
-    flagged = stat.flagged if stat else 0
-    checked = stat.checked if stat else 0
-    hits = stat.hits if stat else 0
+def stat_payload(counts: dict[str, int]) -> dict:
+    flagged = counts.get("flagged", 0)
+    checked = counts.get("checked", 0)
+    hits = counts.get("hits", 0)
     return {
         "flagged": flagged,
         "checked": checked,
@@ -49,11 +47,9 @@ def stat_payload(stat: IndicatorStat | None) -> dict:
     }
 
 
-def indicator_payload(indicator: Indicator) -> dict:
-    try:
-        stat = indicator.stat
-    except IndicatorStat.DoesNotExist:
-        stat = None
+def indicator_payload(indicator: Indicator, counts: dict[str, dict[str, int]]) -> dict:
+    """`counts` are the indicator totals the viewer may see (`indicator_counts_for`):
+    the checks and hits behind them are counted only where the viewer may read them."""
     return {
         "id": indicator.pk,
         "operation": indicator.operation_id,
@@ -64,7 +60,7 @@ def indicator_payload(indicator: Indicator) -> dict:
         "explanation": indicator.explanation,
         "active": indicator.active,
         "created_by": indicator.created_by.username,
-        "created_at": _iso(indicator.created_at),
-        "updated_at": _iso(indicator.updated_at),
-        "stats": stat_payload(stat),
+        "created_at": iso(indicator.created_at),
+        "updated_at": iso(indicator.updated_at),
+        "stats": stat_payload(counts.get(str(indicator.pk), {})),
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -20,13 +20,15 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
-from apps.crossmatch.extract import extract_from_report
+from apps.reports.extract import extract_from_report
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 from apps.crossmatch.services import PERSON, person_blocking_keys
 from apps.operations.models import Operation
-from apps.reports.inputs import ParcelInput, flatten_errors
+from apps.reports.disclosure import EvidenceRow, evidence_for
+from apps.core.inputs import flatten_errors
+from apps.reports.inputs import ParcelInput
 from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import reports_visible_to, viewer_for
 
@@ -364,7 +366,7 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
     for item in items:
         for fired in item.fired or ():
             shown.update(fired.report_ids[:MAX_EVIDENCE])
-    stubs = _report_stubs(officer, shown)
+    rows, readable = _evidence_rows(officer, shown)
     results = []
     for item in items:
         if item.errors is not None:
@@ -383,7 +385,14 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
                     "weight": by_id[fired.indicator_id].weight,
                     "explanation": by_id[fired.indicator_id].explanation,
                     "reasons": fired.reasons,
-                    "reports": [stubs[r] for r in fired.report_ids[:MAX_EVIDENCE] if r in stubs],
+                    "reports": [
+                        evidence_for(
+                            replace(rows[r], details=fired.details.get(r, {})),
+                            is_readable=r in readable,
+                        )
+                        for r in fired.report_ids[:MAX_EVIDENCE]
+                        if r in rows
+                    ],
                     "reports_total": len(fired.report_ids),
                 }
                 for fired in item.fired
@@ -395,30 +404,22 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
     return results
 
 
-def _report_stubs(officer: Officer, report_ids: set[int]) -> dict[int, dict]:
-    """Evidence as the caller may see it: readable reports in short, others hit/no-hit only."""
+def _evidence_rows(officer: Officer, report_ids: set[int]) -> tuple[dict[int, EvidenceRow], set[int]]:
+    """The earlier reports behind the scores, and which of them the caller may read."""
     if not report_ids:
-        return {}
+        return {}, set()
     ids = sorted(report_ids)
     readable = set(
         reports_visible_to(officer, viewer=viewer_for(officer))
         .filter(pk__in=ids)
         .values_list("pk", flat=True)
     )
-    stubs = {}
-    for pk, kind, agency, country, handling, occurred_at, room_id, seq in Report.objects.filter(
-        pk__in=ids
-    ).values_list(
-        "pk", "kind", "agency__name", "country_id", "handling", "occurred_at", "room_id", "seq"
-    ):
-        stub = {"id": pk, "agency": agency, "country": country, "handling": handling}
-        if pk in readable:
-            stub.update(
-                kind=kind,
-                room=room_id,
-                seq=seq,
-                occurred_at=occurred_at.isoformat().replace("+00:00", "Z") if occurred_at else None,
-            )
-        stub["readable"] = pk in readable
-        stubs[pk] = stub
-    return stubs
+    rows = {
+        pk: EvidenceRow(pk, kind, agency, country, handling, room_id, seq, occurred_at, {})
+        for pk, kind, agency, country, handling, occurred_at, room_id, seq in Report.objects.filter(
+            pk__in=ids
+        ).values_list(
+            "pk", "kind", "agency__name", "country_id", "handling", "occurred_at", "room_id", "seq"
+        )
+    }
+    return rows, readable

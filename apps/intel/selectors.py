@@ -5,10 +5,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from apps.accounts.models import Officer
 from apps.crossmatch.models import Match
 from apps.operations.models import Operation
+from apps.dashboard.selectors import totals_of_scope
 from apps.operations.selectors import operations_of
+from apps.reports.disclosure import count_scope
+from apps.reports.selectors import viewer_for
 
 from .models import ImportedReport, ImportRun, Indicator
-from .services import officer_may_analyse
+from .services import INDICATOR_SCOPE, officer_may_analyse
 
 
 def operation_of(officer: Officer, operation_id: int) -> Operation | None:
@@ -69,3 +72,10 @@ def import_run_matches(run: ImportRun) -> QuerySet[Match]:
         .prefetch_related("report_a__recipients", "report_b__recipients")
         .order_by("-id")
     )  # fmt: skip
+
+
+def indicator_counts_for(officer: Officer, operation_id: int) -> dict[str, dict[str, int]]:
+    """Each indicator's flagged / checked / hits as `officer` may see them: checks and
+    hits count only where the officer may read the report behind them."""
+    scope = count_scope(viewer_for(officer), operation_id)
+    return totals_of_scope(operation_id, scope, INDICATOR_SCOPE)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from apps.reports.inputs import StrictSerializer
-from apps.reports.serializers import ReportStubOut
+from apps.reports.serializers import MatchBriefOut
 
 from .inputs import ImportOptionsInput, IndicatorInput
 from .scoring import ParcelToScore
@@ -63,6 +63,9 @@ class EvidenceOut(serializers.Serializer):
     room = serializers.IntegerField(required=False)
     seq = serializers.IntegerField(required=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    person = serializers.DictField(
+        required=False, help_text="only when readable: the earlier person {role, name, score}"
+    )
 
 
 class FiredOut(serializers.Serializer):
@@ -151,35 +154,5 @@ class ImportRunOut(serializers.Serializer):
     errors = ImportErrorOut(many=True, required=False)
 
 
-class ImportMatchSelectorOut(serializers.Serializer):
-    type = serializers.CharField()
-    value = serializers.CharField(
-        allow_null=True, help_text="null unless both reports are readable"
-    )
-
-
-class ReportBriefOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    room = serializers.IntegerField()
-    seq = serializers.IntegerField()
-    kind = serializers.CharField()
-    handling = serializers.CharField()
-    agency = serializers.CharField()
-    country = serializers.CharField()
-    author = serializers.CharField()
-    occurred_at = serializers.DateTimeField(allow_null=True)
-
-
-class ImportMatchOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    score = serializers.FloatField()
-    selector = ImportMatchSelectorOut()
-    reasons = serializers.ListField(child=serializers.CharField())
+class ImportMatchOut(MatchBriefOut):
     created_at = serializers.DateTimeField()
-    reports = PolymorphicProxySerializer(
-        component_name="ReportBriefOrStub",
-        serializers=[ReportBriefOut, ReportStubOut],
-        resource_type_field_name=None,
-        many=True,
-    )

@@ -13,11 +13,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, normalise
-from apps.dashboard.services import counters_add
+from apps.reports.normalise import InvalidSelector, SelectorType, normalise
+from apps.dashboard.services import counters_add, report_is_hit
+from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
 from apps.operations.models import Operation
-from apps.operations.selectors import operations_of
-from apps.reports.models import Kind, Outcome, Report
+from apps.operations.selectors import operation_coordinated_by, operations_of
+from apps.reports.hooks import SavedReport
+from apps.reports.models import Kind, Report
 
 from . import events
 from .indicators import ParamsInvalid, indicator_params_clean
@@ -25,7 +27,6 @@ from .inputs import IndicatorInput, parse_input
 from .models import Indicator, IndicatorStat, ScoredParcel
 
 logger = logging.getLogger(__name__)
-ANALYST_ROLES = (Role.ANALYST, Role.COORDINATOR)
 #: The dashboard's running totals carry indicator counts under this scope.
 INDICATOR_SCOPE = "indicator"
 
@@ -48,12 +49,12 @@ class IntelInvalid(Exception):
 
 
 def officer_may_analyse(officer: Officer, operation: Operation) -> bool:
-    """Analysts and coordinators of agencies taking part in the operation."""
-    return (
-        officer.is_active
-        and officer.role in ANALYST_ROLES
-        and operations_of(officer).filter(pk=operation.pk).exists()
-    )
+    """Analysts of agencies taking part in the operation, and its own coordinators."""
+    if not officer.is_active:
+        return False
+    if officer.role == Role.ANALYST:
+        return operations_of(officer).filter(pk=operation.pk).exists()
+    return operation_coordinated_by(officer, operation.pk)
 
 
 def ensure_may_analyse(officer: Officer, operation: Operation) -> None:
@@ -124,11 +125,15 @@ def indicator_update(*, indicator: Indicator, officer: Officer, data: object) ->
 # ------------------------------------------------------------- running counts
 
 
-def indicator_stats_add(operation_id: int, deltas: dict[int, dict[str, int]]) -> None:
+def indicator_stats_add(
+    operation_id: int, deltas: dict[int, dict[str, int]], *, report: Report | None = None
+) -> None:
     """Add {indicator_id: {"flagged"|"checked"|"hits": n}} to the running counts.
 
     An upsert that adds (never read-then-write); the same amounts go to the
-    operation's running totals under scope `indicator`, and to the dashboard.
+    operation's running totals under scope `indicator`, and to the dashboard,
+    counted for the audience of `report` (the check or hit behind them), or for
+    every participant where no report is behind them (a parcel flagged by scoring).
     """
     rows = []
     for indicator_id, metrics in sorted(deltas.items()):
@@ -153,8 +158,13 @@ def indicator_stats_add(operation_id: int, deltas: dict[int, dict[str, int]]) ->
                 for indicator_id, a in rows
             ],
         )
+    room_id, audience = (
+        (report.room_id, count_audience(report.handling))
+        if report is not None
+        else (0, AUDIENCE_OPERATION)
+    )
     totals = [
-        (INDICATOR_SCOPE, str(indicator_id), metric, amount)
+        (room_id, audience, INDICATOR_SCOPE, str(indicator_id), metric, amount)
         for indicator_id, amounts in rows
         for metric, amount in amounts.items()
         if amount
@@ -192,14 +202,15 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     numbers = sorted(merged)
     existing: dict[str, ScoredParcel] = {}
     for start in range(0, len(numbers), 500):
-        for parcel in (
+        for locked in (
             ScoredParcel.objects.select_for_update()
             .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 500])
             .order_by("tracking_number")
         ):
-            existing[parcel.tracking_number] = parcel
+            existing[locked.tracking_number] = locked
     deltas: dict[int, dict[str, int]] = {}
-    new, changed = [], []
+    new: list[ScoredParcel] = []
+    changed: list[ScoredParcel] = []
     now = timezone.now()
     for number in numbers:
         ids, score = merged[number]
@@ -228,6 +239,11 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     if changed:
         ScoredParcel.objects.bulk_update(changed, ["indicator_ids", "score"], batch_size=500)
     indicator_stats_add(operation_id, deltas)
+
+
+def effectiveness_record_saved(saved: SavedReport) -> None:
+    """The report-write hook (see IntelConfig.ready)."""
+    effectiveness_record_report(saved.report)
 
 
 def effectiveness_record_report(report: Report) -> None:
@@ -263,11 +279,13 @@ def effectiveness_record_report(report: Report) -> None:
         checked_at=now, checked_report=report
     )
     hit = 0
-    if report.kind == Kind.HIT or report.outcome == Outcome.HIT:
+    if report_is_hit(report):
         hit = ScoredParcel.objects.filter(pk=pk, hit_at__isnull=True).update(
             hit_at=now, hit_report=report
         )
     if checked or hit:
         indicator_stats_add(
-            operation_id, {i: {"checked": checked, "hits": hit} for i in indicator_ids}
+            operation_id,
+            {i: {"checked": checked, "hits": hit} for i in indicator_ids},
+            report=report,
         )

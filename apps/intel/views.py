@@ -15,7 +15,14 @@ from apps.operations.selectors import rooms_of
 from .forms import ImportForm, IndicatorForm
 from .imports import import_run_start
 from .payloads import indicator_payload
-from .selectors import import_run_for, import_runs_of, indicator_for, indicators_of, operation_of
+from .selectors import (
+    import_run_for,
+    import_runs_of,
+    indicator_counts_for,
+    indicator_for,
+    indicators_of,
+    operation_of,
+)
 from .services import (
     IntelInvalid,
     IntelRefused,
@@ -24,6 +31,7 @@ from .services import (
     officer_may_analyse,
 )
 from .sources import detect_format
+from .tasks import import_upload_task
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
@@ -61,7 +69,8 @@ def indicators(request: HttpRequest, operation_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Indicator %(name)s added.") % {"name": indicator.name})
             return redirect("intel-indicators", operation_id=operation.pk)
-    rows = [indicator_payload(i) for i in indicators_of(request.user, operation)]
+    counts = indicator_counts_for(request.user, operation.pk)
+    rows = [indicator_payload(i, counts) for i in indicators_of(request.user, operation)]
     return render(
         request,
         "intel/indicators.html",
@@ -115,8 +124,6 @@ def imports(request: HttpRequest, operation_id: int) -> HttpResponse:
             except IntelRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                from .tasks import import_upload_task
-
                 enqueue_on_commit(import_upload_task, run.pk)
                 return redirect("intel-import", run_id=run.pk)
     runs = import_runs_of(request.user, operation)[:50]

@@ -46,8 +46,16 @@ class Operation(models.Model):
 
 
 class Participation(models.Model):
+    """An agency taking part in an operation.
+
+    `coordinating` marks the operation's coordinating bodies (Europol, a Commission
+    service...): their officers with the coordinator role coordinate this operation,
+    and no other. Coordination is never a property of an account alone.
+    """
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="participations")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="participations")
+    coordinating = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

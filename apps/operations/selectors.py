@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from apps.accounts.models import Officer
+from apps.accounts.models import Officer, Role
 
 from .models import Operation, Participation, Room, RoomMembership
 
@@ -34,8 +34,41 @@ def operation_ids_of(officer: Officer) -> frozenset[int]:
     )
 
 
+def coordinated_operation_ids(officer: Officer) -> frozenset[int]:
+    """Operations `officer` coordinates: a coordinator of one of their coordinating bodies."""
+    if not officer.is_active or not officer.agency_id or officer.role != Role.COORDINATOR:
+        return frozenset()
+    return frozenset(
+        Participation.objects.filter(agency_id=officer.agency_id, coordinating=True).values_list(
+            "operation_id", flat=True
+        )
+    )
+
+
+def operation_coordinated_by(officer: Officer, operation_id: int) -> bool:
+    return operation_id in coordinated_operation_ids(officer)
+
+
+def operations_coordinated_by(officer: Officer) -> QuerySet[Operation]:
+    return Operation.objects.filter(pk__in=coordinated_operation_ids(officer))
+
+
+# Who may open an operation's dashboard and results: its coordinators, and the
+# liaison officers of the agencies taking part (they brief their national
+# authorities). What each of them sees there is still cut to what they may read.
+def may_watch_operation(officer: Officer, operation_id: int) -> bool:
+    if operation_coordinated_by(officer, operation_id):
+        return True
+    return officer.role == Role.LIAISON and operation_id in operation_ids_of(officer)
+
+
+def may_start_operations(officer: Officer) -> bool:
+    """Only coordinators start operations; they coordinate those and no others."""
+    return officer.is_active and bool(officer.agency_id) and officer.role == Role.COORDINATOR
+
+
 def room_ids_of(officer: Officer, operation_ids: frozenset[int]) -> frozenset[int]:
-    if not operation_ids:
+    if not operation_ids or officer.agency_id is None:
         return frozenset()
     return frozenset(
         RoomMembership.objects.filter(

@@ -15,8 +15,3 @@ class RoomOut(serializers.ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "operation", "name", "description", "last_seq", "members"]
-
-
-class OperationStatsOut(serializers.Serializer):
-    operation = serializers.IntegerField()
-    stats = serializers.DictField(help_text="the running totals the dashboard shows")

@@ -19,10 +19,21 @@ def operation_get_or_create(*, code_name: str, **fields) -> tuple[Operation, boo
     return Operation.objects.get_or_create(code_name=code_name, defaults=fields)
 
 
-def participation_add(*, operation: Operation, agency: Agency, all_rooms: bool = False) -> None:
-    """Let `agency` take part in `operation` (and join all its rooms if asked)."""
+def participation_add(
+    *, operation: Operation, agency: Agency, all_rooms: bool = False, coordinating: bool = False
+) -> None:
+    """Let `agency` take part in `operation` (and join all its rooms if asked).
+
+    `coordinating` makes it one of the operation's coordinating bodies; an agency
+    already taking part keeps what it had.
+    """
     with transaction.atomic():
-        Participation.objects.get_or_create(operation=operation, agency=agency)
+        participation, created = Participation.objects.get_or_create(
+            operation=operation, agency=agency, defaults={"coordinating": coordinating}
+        )
+        if coordinating and not participation.coordinating:
+            participation.coordinating = True
+            participation.save(update_fields=["coordinating"])
         if all_rooms:
             for room in operation.rooms.all():
                 room_member_add(room=room, agency=agency)
@@ -47,6 +58,20 @@ def room_member_remove(*, room: Room, agency: Agency) -> None:
         deleted, _ = RoomMembership.objects.filter(room=room, agency=agency).delete()
         if deleted:
             publish_on_commit(events.room_group(room.pk), events.access_changed(agency_id=agency.pk))
+
+
+def operation_agency_remove(*, operation: Operation, agency: Agency) -> None:
+    """Take `agency` out of `operation` and all its rooms; its officers' open sockets
+    (rooms, alerts, dashboard) re-check at once."""
+    with transaction.atomic():
+        RoomMembership.objects.filter(room__operation=operation, agency=agency).delete()
+        deleted, _ = Participation.objects.filter(operation=operation, agency=agency).delete()
+        if deleted:
+            for officer_id in agency.officers.values_list("pk", flat=True):
+                publish_on_commit(
+                    events.officer_group(officer_id),
+                    events.access_changed(agency_id=agency.pk, officer_id=officer_id),
+                )
 
 
 def operation_phase_set(*, operation: Operation, phase: str) -> Operation:
@@ -86,7 +111,7 @@ def operation_create(
     operation = Operation.objects.create(
         code_name=code_name, description=description, starts_on=starts_on, ends_on=ends_on
     )
-    Participation.objects.create(operation=operation, agency=coordinator_agency)
+    Participation.objects.create(operation=operation, agency=coordinator_agency, coordinating=True)
     room = Room.objects.create(operation=operation, name=first_room)
     RoomMembership.objects.create(room=room, agency=coordinator_agency)
     return operation
@@ -125,6 +150,6 @@ def operation_phase_advance(*, operation: Operation, phase: str) -> Operation:
     """Move the operation forward to `phase` (never back)."""
     if phase not in Phase.values:
         raise OperationError(f"Unknown phase {phase!r}.")
-    if PHASE_ORDER.index(phase) <= PHASE_ORDER.index(operation.phase):
+    if PHASE_ORDER.index(Phase(phase)) <= PHASE_ORDER.index(Phase(operation.phase)):
         raise OperationError("An operation only moves forward through its phases.")
     return operation_phase_set(operation=operation, phase=phase)

@@ -11,12 +11,12 @@ from django.conf import settings
 
 from apps.accounts.models import Agency
 from apps.core.presence import Seat, presence, presence_summary
+from apps.accounts.sockets import OfficerConsumer
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
-    CommandCentreConsumer,
     batcher_for,
     encoded,
 )
@@ -27,7 +27,8 @@ from apps.operations.models import Room
 from .payloads import report_payload
 from .selectors import room_reports_visible_to, socket_viewers, viewer_for
 from .services import ReportInvalid, ReportRefused, report_create
-from .visibility import ReportAccess, may_read
+from .disclosure import report_event_for
+from .visibility import ReportAccess
 
 audit = logging.getLogger("commandcentre.audit")
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def _resume(officer, room, after_seq, viewer) -> list[dict]:
     return [report_payload(r) for r in reports]
 
 
-class RoomConsumer(CommandCentreConsumer):
+class RoomConsumer(OfficerConsumer):
     """`/ws/rooms/{id}/`: report.created, presence and error events; report.create and resume."""
 
     client_handlers = {"report.create": "handle_create", "resume": "handle_resume"}
@@ -90,6 +91,7 @@ class RoomConsumer(CommandCentreConsumer):
             )
             return
         self.bucket = TokenBucket(settings.WS_REPORTS_PER_SECOND, settings.WS_REPORTS_BURST)
+        self.resume_bucket = TokenBucket(settings.WS_RESUMES_PER_SECOND, settings.WS_RESUMES_BURST)
         self.group = room_group(self.room.pk)
         # A session user comes without its agency; reading it lazily here
         # would be a synchronous query in the event loop.
@@ -183,7 +185,7 @@ class RoomConsumer(CommandCentreConsumer):
         access = event.get("_access")
         if access is None:
             access = event["_access"] = ReportAccess.from_dict(event["access"])
-        if not may_read(self.viewer, access):
+        if report_event_for(self.viewer, access, event["report"]) is None:
             return
         text = encoded.get(
             ("report.created", access.report_id),
@@ -218,7 +220,7 @@ class RoomConsumer(CommandCentreConsumer):
             return
         try:
             posted = await database_sync_to_async(report_create)(
-                room=self.room, author=self.user, data=content.get("report"), origin=self._origin()
+                room=self.room, author=self.user, data=content.get("report"), origin=self.client_address()
             )
         except ReportInvalid as exc:
             await self.send_error(
@@ -239,25 +241,34 @@ class RoomConsumer(CommandCentreConsumer):
         )
 
     async def handle_resume(self, content: dict) -> None:
+        # A socket being closed (too slow, revoked) does no more work for queued frames.
+        if self.closing:
+            return
         after_seq = content.get("after_seq", 0)
         if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
             await self.send_error("invalid", "after_seq must be a whole number >= 0.")
+            return
+        if not self.resume_bucket.take():
+            await self.send_error(
+                "rate_limited",
+                f"At most {settings.WS_RESUMES_PER_SECOND:g} resumes per second; "
+                "send the next one after resume.done.",
+                after_seq=after_seq,
+            )
             return
         payloads = await database_sync_to_async(_resume)(self.user, self.room, after_seq, self.viewer)
         more = len(payloads) > RESUME_BATCH
         payloads = payloads[:RESUME_BATCH]
         for payload in payloads:
+            if self.closing:  # the outbox overflowed: the client will resume anew
+                return
             self.push(json.dumps({"type": "report.created", "report": payload}, separators=(",", ":")))
         audit.info(
             "read room=%s reports=%s by=%s via=resume from=%s",
-            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self._origin(),
+            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self.client_address(),
         )
         last = payloads[-1]["seq"] if payloads else after_seq
         await self.send_event({"type": "resume.done", "after_seq": after_seq, "last_seq": last, "more": more})
-
-    def _origin(self) -> str:
-        client = self.scope.get("client")
-        return f"{client[0]}:{client[1]}" if client else ""
 
 
 def _client_id(content: dict):

@@ -13,11 +13,6 @@ from .payloads import report_payload
 from .visibility import ReportAccess
 
 REPORT_CREATED = "report.created"
-STATS_DELTA = "stats.delta"
-
-
-def dashboard_group(operation_id: int) -> str:
-    return f"dashboard.{operation_id}"
 
 
 def report_created_on_commit(report: Report, access: ReportAccess) -> None:
@@ -32,10 +27,3 @@ def report_created_on_commit(report: Report, access: ReportAccess) -> None:
         },
     )
 
-
-def stats_delta_on_commit(operation_id: int, delta: dict) -> None:
-    if delta:
-        publish_on_commit(
-            dashboard_group(operation_id),
-            {"type": STATS_DELTA, "operation": operation_id, "delta": delta},
-        )

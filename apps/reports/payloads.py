@@ -1,5 +1,7 @@
 """A report as clients see it, the same over REST and WebSocket."""
 
+from apps.core.formats import iso
+
 from .models import Party, PartyRole, Report
 
 
@@ -14,10 +16,6 @@ def _party(party: Party | None) -> dict | None:
         "email": party.email,
         "company": party.company,
     }
-
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def report_payload(report: Report) -> dict:
@@ -36,8 +34,8 @@ def report_payload(report: Report) -> dict:
         "client_id": str(report.client_id),
         "kind": report.kind,
         "handling": report.handling,
-        "created_at": _iso(report.created_at),
-        "occurred_at": _iso(report.occurred_at),
+        "created_at": iso(report.created_at),
+        "occurred_at": iso(report.occurred_at),
         "author": report.author.username,
         "agency": {"id": report.agency_id, "name": report.agency.name, "kind": report.agency.kind},
         "country": report.country_id,

@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from apps.accounts.models import Officer
+from apps.accounts.models import Officer, Role
 from apps.accounts.selectors import officers_signed_in
 from apps.operations.models import Participation, Room, RoomMembership
-from apps.operations.selectors import operation_ids_of, room_ids_of
+from apps.operations.selectors import coordinated_operation_ids, operation_ids_of, room_ids_of
 
 from .models import Party, Report
 from .visibility import ReportAccess, Viewer, exportable_q, readable_q
@@ -17,9 +17,9 @@ def viewer_for(officer: Officer) -> Viewer:
     return Viewer(
         officer_id=officer.pk,
         agency_id=officer.agency_id,
-        is_coordinator=officer.is_coordinator and officer.is_active,
         operation_ids=operation_ids,
         room_ids=room_ids_of(officer, operation_ids),
+        coordinated_operation_ids=coordinated_operation_ids(officer) & operation_ids,
         is_active=officer.is_active,
     )
 
@@ -28,10 +28,13 @@ def viewers_for(officers: list[Officer]) -> dict[int, Viewer]:
     """viewer_for of many officers at once, in two queries."""
     agency_ids = {o.agency_id for o in officers if o.agency_id and o.is_active}
     operations: dict[int, set[int]] = {a: set() for a in agency_ids}
-    for agency_id, operation_id in Participation.objects.filter(
+    coordinating: dict[int, set[int]] = {a: set() for a in agency_ids}
+    for agency_id, operation_id, is_coordinating in Participation.objects.filter(
         agency_id__in=agency_ids
-    ).values_list("agency_id", "operation_id"):
+    ).values_list("agency_id", "operation_id", "coordinating"):
         operations[agency_id].add(operation_id)
+        if is_coordinating:
+            coordinating[agency_id].add(operation_id)
     rooms: dict[int, set[int]] = {a: set() for a in agency_ids}
     for agency_id, room_id, operation_id in RoomMembership.objects.filter(
         agency_id__in=agency_ids
@@ -40,13 +43,19 @@ def viewers_for(officers: list[Officer]) -> dict[int, Viewer]:
             rooms[agency_id].add(room_id)
     viewers = {}
     for officer in officers:
-        allowed = officer.is_active and officer.agency_id in agency_ids
+        agency = officer.agency_id if officer.is_active else None
+        allowed = agency is not None and agency in agency_ids
+        coordinates = allowed and officer.role == Role.COORDINATOR
         viewers[officer.pk] = Viewer(
             officer_id=officer.pk,
             agency_id=officer.agency_id,
-            is_coordinator=officer.is_coordinator and officer.is_active,
-            operation_ids=frozenset(operations[officer.agency_id]) if allowed else frozenset(),
-            room_ids=frozenset(rooms[officer.agency_id]) if allowed else frozenset(),
+            operation_ids=frozenset(operations[agency]) if agency in operations else frozenset(),
+            room_ids=frozenset(rooms[agency]) if agency in rooms else frozenset(),
+            coordinated_operation_ids=(
+                frozenset(coordinating[agency])
+                if coordinates and agency in coordinating
+                else frozenset()
+            ),
             is_active=officer.is_active,
         )
     return viewers

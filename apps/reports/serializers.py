@@ -103,4 +103,49 @@ def report_or_stub(**kwargs) -> PolymorphicProxySerializer:
     )
 
 
+class ReportBriefOut(serializers.Serializer):
+    """A short line about a readable report (disclosure.report_brief)."""
+
+    id = serializers.IntegerField()
+    room = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    kind = serializers.CharField()
+    handling = serializers.CharField()
+    agency = serializers.CharField()
+    country = serializers.CharField()
+    author = serializers.CharField()
+    occurred_at = serializers.DateTimeField(allow_null=True)
+
+
+class MatchSelectorOut(serializers.Serializer):
+    type = serializers.CharField()
+    value = serializers.CharField(allow_null=True, help_text="null unless a side is readable")
+
+
+class MatchOut(serializers.Serializer):
+    """A match as the viewer may see it (disclosure.match_for)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="exact or fuzzy")
+    score = serializers.FloatField(allow_null=True, help_text="null unless both are readable")
+    selector = MatchSelectorOut()
+    values = serializers.ListField(
+        child=serializers.CharField(allow_null=True),
+        help_text="each side's value, null for a side the viewer may not read",
+    )
+    reasons = serializers.ListField(child=serializers.CharField())
+    reports = report_or_stub(many=True)
+
+
+class MatchBriefOut(MatchOut):
+    """A match with its readable reports in short (import matches)."""
+
+    reports = PolymorphicProxySerializer(
+        component_name="ReportBriefOrStub",
+        serializers=[ReportBriefOut, ReportStubOut],
+        resource_type_field_name=None,
+        many=True,
+    )
+
+
 ReportIn = ReportInput

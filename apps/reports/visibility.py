@@ -4,7 +4,8 @@ The rule (DESIGN.md, Security): a reader must take part in the report's
 operation; then by handling code
   clear, green         any participant of the operation
   amber, amber+strict  members of the report's room
-  red                  the author's named recipients and the coordinators
+  red                  the author's named recipients and the coordinators of
+                       the report's operation (never of another operation)
 and an author may always read what they wrote. amber+strict and red are
 never forwarded or exported.
 
@@ -31,9 +32,10 @@ class Viewer:
 
     officer_id: int
     agency_id: int | None
-    is_coordinator: bool
     operation_ids: frozenset[int]
     room_ids: frozenset[int]
+    # Operations this officer coordinates: a role in an operation, not of the account.
+    coordinated_operation_ids: frozenset[int] = frozenset()
     # An inactive account reads nothing, not even what it wrote.
     is_active: bool = True
 
@@ -83,7 +85,10 @@ def may_read(viewer: Viewer, report: ReportAccess) -> bool:
     if report.handling in OPEN_TO_ROOM:
         return report.room_id in viewer.room_ids
     if report.handling == Handling.RED:
-        return viewer.is_coordinator or viewer.officer_id in report.recipient_ids
+        return (
+            report.operation_id in viewer.coordinated_operation_ids
+            or viewer.officer_id in report.recipient_ids
+        )
     return False
 
 
@@ -100,7 +105,8 @@ def readable_q(viewer: Viewer) -> Q:
     named_recipient = Exists(
         ReportRecipient.objects.filter(report=OuterRef("pk"), officer_id=viewer.officer_id)
     )
-    red = Q(handling=Handling.RED) & (Q() if viewer.is_coordinator else named_recipient)
+    coordinated = Q(room__operation_id__in=viewer.coordinated_operation_ids)
+    red = Q(handling=Handling.RED) & (coordinated | named_recipient)
     return Q(author_id=viewer.officer_id) | (
         in_operation
         & (

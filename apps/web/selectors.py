@@ -19,7 +19,12 @@ from apps.alerts.selectors import alerts_of
 from apps.core.presence import presence
 from apps.operations.events import room_group
 from apps.operations.models import Operation, Participation, Room
-from apps.operations.selectors import operations_of, rooms_of
+from apps.operations.selectors import (
+    coordinated_operation_ids,
+    may_watch_operation,
+    operations_of,
+    rooms_of,
+)
 from apps.reports.models import Kind, Report
 from apps.reports.payloads import report_payload
 from apps.reports.selectors import (
@@ -40,6 +45,8 @@ OPEN_ALERTS = 20
 class OperationRooms:
     operation: Operation
     rooms: list[Room]
+    coordinates: bool = False  # the officer coordinates this operation
+    watches: bool = False  # the officer may open its dashboard and results
 
 
 def home_operations(officer: Officer) -> list[OperationRooms]:
@@ -48,7 +55,16 @@ def home_operations(officer: Officer) -> list[OperationRooms]:
     rooms: dict[int, list[Room]] = {}
     for room in rooms_of(officer).order_by("operation_id", "id"):
         rooms.setdefault(room.operation_id, []).append(room)
-    return [OperationRooms(op, rooms.get(op.pk, [])) for op in operations]
+    coordinated = coordinated_operation_ids(officer)
+    return [
+        OperationRooms(
+            op,
+            rooms.get(op.pk, []),
+            coordinates=op.pk in coordinated,
+            watches=may_watch_operation(officer, op.pk),
+        )
+        for op in operations
+    ]
 
 
 def new_alert_count(officer: Officer) -> int:

@@ -1,16 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
-from .views import dashboard, operations, pages
+from .views import dashboard, operations, pages, signin
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", signin.SignInView.as_view(), name="login"),
+    path("logout/", signin.SignOutView.as_view(), name="logout"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", pages.home, name="home"),
     path("alerts/", pages.alerts, name="alerts"),

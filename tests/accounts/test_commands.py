@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.db.models import Sum
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
@@ -11,11 +12,11 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Agency, Officer
 from apps.dashboard.models import Counter
 from apps.operations.models import Operation, Participation, Room, RoomMembership
-from apps.operations.management.commands.load_demo import COUNTRIES
+from apps.reports.management.commands.load_demo import COUNTRIES
 from apps.reports.models import Report
 from apps.reports.services import report_create
 
-from ..factories import report_data
+from ..factories import report_data, token_expiry
 
 
 def create_officer(username: str, **options) -> str:
@@ -129,6 +130,29 @@ def test_create_officer_refuses_a_duplicate_username_and_creates_nothing(world):
     assert not Agency.objects.filter(name="Portuguese Police").exists()
 
 
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1x", "This password is too short. It must contain at least 10 characters."),
+        ("password123", "This password is too common."),
+        ("4815162342108", "This password is entirely numeric."),
+        ("pt.liaison-1", "The password is too similar to the username."),
+    ],
+)
+def test_create_officer_refuses_a_weak_password_and_creates_nothing(world, password, message):
+    # given
+    before = every_table()
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        create_officer("pt.liaison", password=password, operation=world.operation.code_name)
+
+    # then
+    assert str(refused.value) == f"Password refused: {message}"
+    assert every_table() == before
+    assert not Agency.objects.filter(name="Portuguese Police").exists()
+
+
 @pytest.mark.parametrize("options", [{"kind": "army"}, {"role": "chief"}])
 def test_create_officer_refuses_an_unknown_kind_or_role(world, options):
     # given
@@ -207,7 +231,10 @@ def test_load_demo_running_totals_match_the_demo_reports(db):
 
     # when
     total = dict(
-        Counter.objects.filter(operation=operation, scope="total").values_list("metric", "value")
+        Counter.objects.filter(operation=operation, scope="total")
+        .values_list("metric")
+        .annotate(Sum("value"))
+        .order_by()
     )
 
     # then
@@ -231,8 +258,24 @@ def test_demo_credentials_get_a_token(db, options, password):
     )
 
     # then
+    token = Token.objects.get(user__username="gr.customs")
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user__username="gr.customs").key}
+    assert response.json() == {"token": token.key, "expires_at": token_expiry(token)}
+
+
+def test_load_demo_refuses_a_weak_password_and_loads_nothing(db):
+    # given
+    before = every_table()
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        load_demo(password="zq-7")
+
+    # then
+    assert str(refused.value) == (
+        "Password refused: This password is too short. It must contain at least 10 characters."
+    )
+    assert every_table() == before
 
 
 def test_demo_officers_see_the_demo_reports_through_the_api(db):

@@ -113,9 +113,14 @@ def test_earlier_selector_and_person_point_at_the_imported_seizure(
     assert result["score"] == 80
     by_name = {i["name"]: i for i in result["indicators"]}
     assert by_name["seen before"]["reasons"] == ["recipient phone 6941234567 in 1 earlier report"]
-    assert by_name["person seen before"]["reasons"][0].startswith(
-        "recipient 'Georgios Papadopoulos' ~ 'Giorgos Papadopoulos'"
-    )
+    assert by_name["person seen before"]["reasons"] == [
+        "recipient 'Georgios Papadopoulos' ~ a person named in 1 earlier report"
+    ]
+    # the earlier name is the earlier report's content: shown with it, to a reader of it
+    (person_evidence,) = by_name["person seen before"]["reports"]
+    assert person_evidence["readable"] is True
+    assert person_evidence["person"]["name"] == "Giorgos Papadopoulos"
+    assert person_evidence["person"]["role"] == "recipient"
     assert by_name["seen before"]["reports"] == [
         {
             "id": earlier.pk,

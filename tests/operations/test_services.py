@@ -7,6 +7,7 @@ from apps.operations.models import Operation, Participation, Phase, Room, RoomMe
 from apps.operations.selectors import officer_is_room_member, operations_of, rooms_of
 from apps.operations.services import (
     OperationError,
+    operation_agency_remove,
     operation_get_or_create,
     operation_phase_set,
     participation_add,
@@ -108,6 +109,46 @@ def test_removing_a_member_tells_the_room_sockets_after_commit(
         )
     ]
     assert not officer_is_room_member(world.bg_officer, world.postal)
+
+
+def test_removing_an_agency_from_the_operation_tells_its_officers_sockets_after_commit(
+    world, published, django_capture_on_commit_callbacks
+):
+    # given: GR customs has two officers and sits in the postal room
+    gr = world.gr_officer.agency
+    with django_capture_on_commit_callbacks() as callbacks:
+        # when
+        operation_agency_remove(operation=world.operation, agency=gr)
+        assert published == []
+    for callback in callbacks:
+        callback()
+
+    # then
+    assert sorted(published) == sorted(
+        (
+            f"officer.{officer.pk}",
+            {"type": "access.changed", "agency_id": gr.pk, "officer_id": officer.pk},
+        )
+        for officer in (world.gr_officer, world.gr_liaison)
+    )
+    assert ("Postal hubs", "Hellenic Customs") not in memberships()
+    assert (world.operation.code_name, "Hellenic Customs") not in participations()
+    assert list(operations_of(world.gr_officer)) == []
+
+
+def test_removing_an_agency_that_takes_no_part_changes_and_publishes_nothing(
+    world, published, django_capture_on_commit_callbacks
+):
+    # given
+    before = (memberships(), participations())
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        operation_agency_remove(operation=world.operation, agency=world.fr_officer.agency)
+
+    # then
+    assert (callbacks, published) == ([], [])
+    assert (memberships(), participations()) == before
 
 
 def test_removing_an_agency_that_is_no_member_changes_and_publishes_nothing(

@@ -10,7 +10,7 @@ from apps.reports.payloads import report_payload
 from apps.reports.selectors import with_details
 from apps.reports.serializers import ReportOut
 
-from ..factories import OperationFactory, report_data
+from ..factories import OperationFactory, report_data, token_expiry
 
 
 def reports_url(room) -> str:
@@ -31,7 +31,8 @@ def test_a_token_is_issued_for_username_and_password(world):
 
     # then
     assert response.status_code == 200
-    assert response.json() == {"token": world.gr_officer.auth_token.key}
+    token = world.gr_officer.auth_token
+    assert response.json() == {"token": token.key, "expires_at": token_expiry(token)}
 
 
 def test_a_token_opens_the_api(world):
@@ -398,7 +399,7 @@ def test_stats_return_the_running_totals(world, post, api_as):
     post(world.al_officer, world.balkan, kind="check", checks_count=30, outcome="hit")
 
     # when
-    response = api_as(world.de_officer).get(f"/api/v1/operations/{world.operation.pk}/stats/")
+    response = api_as(world.coordinator).get(f"/api/v1/operations/{world.operation.pk}/stats/")
 
     # then
     assert response.status_code == 200
@@ -416,6 +417,45 @@ def test_stats_return_the_running_totals(world, post, api_as):
     assert sorted(stats["country"]) == ["AL", "GR"]
     assert sum(hour["reports"] for hour in stats["hour"].values()) == 3
     assert stats["participants"] == {"agencies": 5, "countries": 5, "officers": 6}
+
+
+def test_stats_are_for_the_operations_coordinators_and_liaison_officers(world, post, api_as):
+    # given: an officer taking part, a liaison officer, an outsider
+    post(world.gr_officer, world.postal, kind="check", checks_count=4, outcome="clear")
+    url = f"/api/v1/operations/{world.operation.pk}/stats/"
+
+    # when
+    answers = {
+        who.username: api_as(who).get(url).status_code
+        for who in (world.de_officer, world.gr_officer, world.gr_liaison, world.fr_officer)
+    }
+
+    # then
+    assert answers == {"de.officer": 403, "gr.officer": 403, "gr.liaison": 200, "fr.officer": 404}
+
+
+def test_stats_count_amber_for_the_rooms_members_and_red_for_coordinators_only(
+    world, post, api_as
+):
+    # given: a red hit of 13 explosives and an amber hit of 2 firearms in the postal room
+    post(world.gr_officer, world.postal, kind="hit", handling="red",
+         seizures=[{"category": "explosive", "quantity": 13}])  # fmt: skip
+    post(world.gr_officer, world.postal, kind="hit", handling="amber",
+         seizures=[{"category": "firearm", "quantity": 2}])  # fmt: skip
+    url = f"/api/v1/operations/{world.operation.pk}/stats/"
+
+    # when: a liaison of the room (GR), a liaison outside it (AL), the coordinator
+    seen = {
+        who.username: api_as(who).get(url).json()["stats"]["total"]
+        for who in (world.gr_liaison, world.al_officer, world.coordinator)
+    }
+
+    # then
+    assert seen["gr.liaison"] == {"reports": 1, "kind.hit": 1, "seized.firearm": 2}
+    assert seen["al.officer"] == {}
+    assert seen["coordinator"] == {
+        "reports": 2, "kind.hit": 2, "seized.firearm": 2, "seized.explosive": 13,
+    }  # fmt: skip
 
 
 def test_stats_are_only_for_participants(world, api_as):
@@ -476,11 +516,14 @@ def test_the_docs_page_is_served(world, api_as):
 
     # when
     response = client.get("/api/v1/docs/")
+    script = client.get("/api/v1/docs/?script=")
 
-    # then
+    # then: the page loads its script from a URL (it runs under the CSP), and that names the schema
     assert response.status_code == 200
     assert b"commandcentre API" in response.content
-    assert b"/api/v1/schema/" in response.content
+    assert b'<script src="/api/v1/docs/?script="></script>' in response.content
+    assert script.status_code == 200
+    assert b"/api/v1/schema/" in script.content
 
 
 # --- the documented shape is the shape sent --------------------------------------------------

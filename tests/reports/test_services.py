@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
+from django.db.models import Sum
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.db import transaction
 from apps.crossmatch.tasks import match_report_task
 from apps.dashboard.models import Counter
 from apps.operations.models import Phase
+from apps.reports import hooks
 from apps.reports.models import Parcel, Party, Report, ReportRecipient, Seizure, Selector
 from apps.reports.services import ReportInvalid, ReportRefused, report_create
 
@@ -100,13 +102,14 @@ def test_report_create_saves_the_report_and_everything_it_carries(world):
 
 
 def test_a_failure_inside_the_write_path_writes_nothing_and_loses_no_seq(world, rows, monkeypatch):
-    # given: the last step of the transaction (the running totals) fails
+    # given: the last step of the transaction (a hook registered after all the
+    # others: name index, totals, effectiveness, matching) fails
     before = rows()
 
-    def broken(report, seizures):
+    def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("apps.reports.services.counters_add_report", broken)
+    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
 
     # when
     with pytest.raises(RuntimeError):
@@ -439,9 +442,10 @@ def test_amending_a_report_that_does_not_exist_is_invalid(world, post, rows):
 
 def totals(world, scope: str, key: str) -> dict[str, int]:
     return dict(
-        Counter.objects.filter(operation=world.operation, scope=scope, key=key).values_list(
-            "metric", "value"
-        )
+        Counter.objects.filter(operation=world.operation, scope=scope, key=key)
+        .values_list("metric")
+        .annotate(Sum("value"))
+        .order_by()
     )
 
 
@@ -534,8 +538,24 @@ def test_stats_delta_is_published_to_the_dashboard_after_commit(
     group, event = published[1]
     assert group == f"dashboard.{world.operation.pk}"
     assert (event["type"], event["operation"]) == ("stats.delta", world.operation.pk)
-    assert ["total", "", "items_checked", 5] in event["delta"]
-    assert ["country", "GR", "reports", 1] in event["delta"]
+    # green: counted for every participant, kept apart by room
+    postal = world.postal.pk
+    assert [postal, "operation", "total", "", "items_checked", 5] in event["delta"]
+    assert [postal, "operation", "country", "GR", "reports", 1] in event["delta"]
+
+
+def test_stats_delta_of_an_amber_report_is_for_the_room_and_of_a_red_one_for_coordinators(
+    world, published, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="amber"))
+        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="red"))
+
+    # then
+    amber, red = [event["delta"] for group, event in published if group.startswith("dashboard.")]
+    assert {tuple(row[:2]) for row in amber} == {(world.postal.pk, "room")}
+    assert {tuple(row[:2]) for row in red} == {(world.postal.pk, "coordinators")}
 
 
 def test_the_event_reaches_a_channel_in_the_room_group(
@@ -608,10 +628,10 @@ def test_nothing_is_published_when_the_write_path_fails(
     # given
     before = rows()
 
-    def broken(report, seizures):
+    def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("apps.reports.services.counters_add_report", broken)
+    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
 
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -249,7 +249,7 @@ def test_the_dashboard_does_not_read_more_as_reports_grow(
 def test_the_latest_hits_are_only_those_i_may_read(client, world, post):
     post(world.bg_officer, world.postal, "hit", handling="red", body="red hit")
     green = post(world.bg_officer, world.postal, "hit", body="green hit")
-    client.force_login(world.gr_officer)
+    client.force_login(world.gr_liaison)  # the pages of liaison officers and coordinators
 
     live = client.get(reverse("dashboard-live", args=[world.operation.pk])).json()
 
@@ -276,7 +276,7 @@ def test_results_give_the_press_release_totals_by_country(client, world, post):
         "hit",
         seizures=[{"category": "other_weapon", "quantity": 3}],
     )
-    client.force_login(world.gr_officer)
+    client.force_login(world.gr_liaison)  # the pages of liaison officers and coordinators
 
     response = client.get(reverse("results", args=[world.operation.pk]))
 
@@ -311,7 +311,7 @@ def test_csv_export_holds_only_the_reports_i_may_export(client, world, post):
     )
     post(world.al_officer, world.balkan, "update", handling="amber", body="other room")
     own_red = post(world.gr_officer, world.postal, "update", handling="red", body="my red")
-    client.force_login(world.gr_officer)
+    client.force_login(world.gr_liaison)  # the pages of liaison officers and coordinators
 
     response = client.get(reverse("results-csv", args=[world.operation.pk]))
 
@@ -325,7 +325,7 @@ def test_csv_export_holds_only_the_reports_i_may_export(client, world, post):
 
 def test_csv_export_cannot_smuggle_a_spreadsheet_formula(client, world, post):
     post(world.gr_officer, world.postal, "update", body='=HYPERLINK("http://x","click")')
-    client.force_login(world.gr_officer)
+    client.force_login(world.gr_liaison)  # the pages of liaison officers and coordinators
 
     [row] = csv_rows(client.get(reverse("results-csv", args=[world.operation.pk])))
 
@@ -522,3 +522,50 @@ def test_counters_exist_for_what_the_dashboard_shows(world, post):
         == 7
     )
     assert Report.objects.count() == 1
+
+
+def test_dashboard_results_and_export_are_for_coordinators_and_liaison_officers(client, world):
+    pages = ["dashboard", "dashboard-live", "results", "results-csv"]
+
+    def answers(officer):
+        client.force_login(officer)
+        return [client.get(reverse(p, args=[world.operation.pk])).status_code for p in pages]
+
+    assert answers(world.gr_officer) == [403, 403, 403, 403]
+    assert answers(world.fr_officer) == [404, 404, 404, 404]
+    assert answers(world.gr_liaison) == [200, 200, 200, 200]
+    assert answers(world.coordinator) == [200, 200, 200, 200]
+
+
+def test_a_coordinator_role_reaches_only_the_operations_its_agency_coordinates(client, world, post):
+    """Coordination is a role in an operation, never a property of an account."""
+    from tests.factories import OfficerFactory, take_part
+
+    # given: French Police takes part (not as a coordinating body); one of its
+    # officers has the coordinator role, as `create_officer --role coordinator` makes
+    take_part(world.operation, world.fr_officer.agency)
+    french = OfficerFactory(username="fr.coordinator", agency=world.fr_officer.agency,
+                            role="coordinator")  # fmt: skip
+    red = post(world.gr_officer, world.postal, "update", handling="red", body="red")
+    op = world.operation
+    before = operation_state(op)
+    client.force_login(french)
+
+    # when
+    responses = [
+        client.post(reverse("operation-phase", args=[op.pk]), {"phase": "closed"}),
+        client.post(
+            reverse("room-membership", args=[op.pk, world.postal.pk]),
+            {"agency": french.agency_id, "member": "1"},
+        ),
+        client.post(reverse("operation-room-new", args=[op.pk]), {"name": "Mine"}),
+        client.get(reverse("report", args=[red.pk])),
+        client.get(reverse("dashboard", args=[op.pk])),
+    ]
+
+    # then
+    assert [r.status_code for r in responses] == [403, 403, 403, 404, 403]
+    assert operation_state(op) == before
+    # while the coordinator of the coordinating body does set it up
+    client.force_login(world.coordinator)
+    assert client.get(reverse("report", args=[red.pk])).status_code == 200

@@ -6,8 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from apps.core.access import Forbidden, NotFound
+from apps.dashboard.selectors import Watch, watch_operation
 from apps.operations.models import Operation, Room
-from apps.operations.selectors import operations_of, rooms_of
+from apps.operations.selectors import (
+    may_start_operations,
+    operation_coordinated_by,
+    operations_of,
+    rooms_of,
+)
 
 audit = logging.getLogger("commandcentre.audit")
 
@@ -35,8 +42,27 @@ def room_for(request: HttpRequest, room_id: int) -> Room:
 
 
 def coordinator_required(request: HttpRequest) -> None:
-    if not request.user.is_coordinator:
+    """Starting a new operation: officers with the coordinator role."""
+    if not may_start_operations(request.user):
         raise PermissionDenied(_("Only a coordinator may set up operations."))
+
+
+def operation_coordinator_required(request: HttpRequest, operation: Operation) -> None:
+    """Setting up an existing operation: its own coordinators, nobody else."""
+    if not operation_coordinated_by(request.user, operation.pk):
+        raise PermissionDenied(_("Only this operation's coordinators may set it up."))
+
+
+def watch_for(request: HttpRequest, operation_id: int) -> Watch:
+    """The officer's way into an operation's dashboard and results, or 404/403."""
+    try:
+        return watch_operation(request.user, operation_id)
+    except NotFound:
+        raise Http404(_("No such operation.")) from None
+    except Forbidden:
+        raise PermissionDenied(
+            _("The dashboard and results are for the operation's coordinators and liaison officers.")
+        ) from None
 
 
 def open_operation_required(operation: Operation) -> None:

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from apps.dashboard.selectors import operation_stats
 from apps.reports.models import Report
 
 from .. import selectors
-from .common import audit, client_address, operation_for
+from .common import audit, client_address, watch_for
 
 PRESS_CATEGORIES = ("firearm", "firearm_part", "ammunition", "other_weapon", "explosive", "other")
 PRESS_HEADINGS = [
@@ -53,8 +52,8 @@ def _live(request: HttpRequest, operation) -> dict:
 @login_required
 def dashboard(request: HttpRequest, operation_id: int) -> HttpResponse:
     """The page shell with the totals as they are now; the socket keeps them live."""
-    operation = operation_for(request, operation_id)
-    stats = operation_stats(operation)
+    watch = watch_for(request, operation_id)
+    operation, stats = watch.operation, watch.stats()
     return render(
         request,
         "web/dashboard.html",
@@ -74,8 +73,7 @@ def dashboard(request: HttpRequest, operation_id: int) -> HttpResponse:
 @login_required
 def dashboard_live(request: HttpRequest, operation_id: int) -> JsonResponse:
     """What the dashboard shows besides the totals: who is online, latest hits, open alerts."""
-    operation = operation_for(request, operation_id)
-    return JsonResponse(_live(request, operation))
+    return JsonResponse(_live(request, watch_for(request, operation_id).operation))
 
 
 def _press_row(metrics: dict) -> dict:
@@ -91,9 +89,9 @@ def _press_row(metrics: dict) -> dict:
 @require_GET
 @login_required
 def results(request: HttpRequest, operation_id: int) -> HttpResponse:
-    """The operation's totals as a press release needs them, by country."""
-    operation = operation_for(request, operation_id)
-    stats = operation_stats(operation)
+    """The operation's totals as a press release needs them, by country (what I may read)."""
+    watch = watch_for(request, operation_id)
+    operation, stats = watch.operation, watch.stats()
     labels = selectors.operation_labels(operation, stats)
     by_country = sorted(
         (
@@ -198,7 +196,7 @@ def _csv_row(report: Report) -> list:
 @login_required
 def results_csv(request: HttpRequest, operation_id: int) -> StreamingHttpResponse:
     """The reports of the operation I may export, as CSV (never amber+strict or red)."""
-    operation = operation_for(request, operation_id)
+    operation = watch_for(request, operation_id).operation
     reports = selectors.export_reports(request.user, operation)
     audit.info(
         "export operation=%s by=%s from=%s",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.models import Agency
 from apps.accounts.services import AccountError, agency_get_or_create
 from apps.operations.models import Room
+from apps.operations.selectors import operation_coordinated_by
 from apps.operations.services import (
     PHASE_ORDER,
     OperationError,
@@ -35,7 +36,12 @@ from ..forms import (
     PhaseForm,
     RoomForm,
 )
-from .common import coordinator_required, open_operation_required, operation_for
+from .common import (
+    coordinator_required,
+    open_operation_required,
+    operation_coordinator_required,
+    operation_for,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +103,7 @@ def _render_detail(request, operation, *, bound: dict | None = None, status: int
     for room in rooms:
         members = {a.pk for a in room.members.all()}
         room.candidates = [a for a in agencies if a.pk not in members]
-    manage = request.user.is_coordinator and not operation.is_closed
+    manage = operation_coordinated_by(request.user, operation.pk) and not operation.is_closed
     context = {
         "operation": operation,
         "agencies": agencies,
@@ -114,8 +120,8 @@ def _render_detail(request, operation, *, bound: dict | None = None, status: int
 
 
 def _managed(request: HttpRequest, operation_id: int):
-    coordinator_required(request)
     operation = operation_for(request, operation_id)
+    operation_coordinator_required(request, operation)
     open_operation_required(operation)
     return operation
 

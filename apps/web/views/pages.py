@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Country
-from apps.crossmatch.normalise import SelectorType
+from apps.core.audit import alert_reports_shown, audit_read
+from apps.reports.normalise import SelectorType
+from apps.operations.selectors import may_start_operations
 from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCategory, SiteType
 
 from .. import selectors
@@ -21,7 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"operations": selectors.home_operations(request.user)},
+        {
+            "operations": selectors.home_operations(request.user),
+            "may_start_operations": may_start_operations(request.user),
+        },
     )
 
 
@@ -100,6 +105,10 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
     """My alert inbox; new alerts arrive over /ws/alerts/."""
-    return render(
-        request, "web/alerts.html", {"page_data": {"alerts": selectors.inbox(request.user)}}
-    )
+    inbox = selectors.inbox(request.user)
+    for what, ids in (("alerts", [a["id"] for a in inbox]), ("reports", alert_reports_shown(inbox))):
+        audit_read(
+            username=request.user.username, what=what, ids=ids, via="page-alerts",
+            origin=client_address(request),
+        )  # fmt: skip
+    return render(request, "web/alerts.html", {"page_data": {"alerts": inbox}})

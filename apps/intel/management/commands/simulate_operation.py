@@ -21,9 +21,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import AgencyKind, Officer, Role
+from apps.accounts.services import token_issue
 from apps.intel.simulation import Hub, Plan, Simulation, multipart
 from apps.intel.synthetic import Generator, write_rows
 from apps.operations.models import Operation, Phase, Room
@@ -190,7 +190,7 @@ class Command(BaseCommand):
                 officer = Officer(username=username, agency=agency, role=Role.OFFICER)
                 officer.set_unusable_password()
                 officer.save()
-            token, _ = Token.objects.get_or_create(user=officer)
+            token = token_issue(officer=officer)  # a live one, even a day after load_demo
             hubs.append(
                 Hub(username=username, token=token.key, country=agency.country_id, room=room.pk)
             )
@@ -198,13 +198,16 @@ class Command(BaseCommand):
             role=Role.ANALYST, agency__participations__operation=operation, is_active=True
         ).first()
         coordinator = Officer.objects.filter(
-            role=Role.COORDINATOR, agency__participations__operation=operation, is_active=True
+            role=Role.COORDINATOR,
+            agency__participations__operation=operation,
+            agency__participations__coordinating=True,
+            is_active=True,
         ).first()
         if analyst is None or coordinator is None:
             raise CommandError(
                 "The operation needs an analyst and a coordinator (load_demo makes them)."
             )
-        tokens = {o: Token.objects.get_or_create(user=o)[0].key for o in (analyst, coordinator)}
+        tokens = {o: token_issue(officer=o).key for o in (analyst, coordinator)}
         listeners = [hub.token for hub in hubs[: options["listeners"]]]
         self.stdout.write(
             f"{operation.code_name}: {len(hubs)} officers of {len(agencies)} customs agencies in room "

@@ -8,11 +8,11 @@ import uuid
 from datetime import date
 
 import pycountry
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.accounts.models import Agency, AgencyKind, Country, Officer, Role
-from apps.accounts.services import agency_get_or_create, officer_create
+from apps.accounts.services import AccountError, agency_get_or_create, officer_create
 from apps.operations.models import Phase, Room
 from apps.operations.services import (
     operation_get_or_create,
@@ -44,8 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="armstrong7", help="password of every demo officer")
 
     def handle(self, *args, password: str, **options):
-        with transaction.atomic():
-            officers = self._load(password)
+        try:
+            with transaction.atomic():
+                officers = self._load(password)
+        except AccountError as exc:  # a --password the validators refuse
+            raise CommandError(str(exc)) from exc
         self._post_reports(officers)
         self.stdout.write(self.style.SUCCESS(f"Operation {CODE_NAME} is loaded."))
         self.stdout.write(f"Demo officers (password for all: {password}):")
@@ -81,7 +84,10 @@ class Command(BaseCommand):
             customs[code] = agency_get_or_create(country=code, name=f"{name} Customs", kind="customs")
         everyone = [europol, taxud, *police.values(), *customs.values()]
         for agency in everyone:
-            participation_add(operation=operation, agency=agency)
+            # Europol and DG TAXUD coordinate the operation; national agencies take part.
+            participation_add(
+                operation=operation, agency=agency, coordinating=agency in (europol, taxud)
+            )
 
         rooms = {
             "whole": (

@@ -37,7 +37,14 @@ class Command(BaseCommand):
                     operation = Operation.objects.filter(code_name=options["operation"]).first()
                     if operation is None:
                         raise CommandError(f"No operation {options['operation']!r}.")
-                    participation_add(operation=operation, agency=agency, all_rooms=True)
+                    # A coordinator body's agency coordinates the operation it joins;
+                    # a national agency only takes part, whatever its officers' roles.
+                    participation_add(
+                        operation=operation,
+                        agency=agency,
+                        all_rooms=True,
+                        coordinating=agency.kind == AgencyKind.COORDINATOR,
+                    )
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"created {officer.username} ({officer.role}, {agency})")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from apps.crossmatch.normalise import (
+from apps.reports.normalise import (
     FOLDED_TYPES,
     InvalidSelector,
     SelectorType,
@@ -311,7 +311,7 @@ def test_keccak_256_vectors():
 def test_keccak_permutation_matches_hashlib_sha3():
     # SHA3-256 is the same sponge with padding byte 0x06: checks the permutation itself
     # on messages of one, two and three blocks.
-    from apps.crossmatch.normalise import _keccak_sponge
+    from apps.reports.normalise import _keccak_sponge
 
     rng = random.Random(3)
     for size in (0, 1, 135, 136, 137, 300):
