@@ -6,7 +6,7 @@ Responses are built by payloads.py (and scoring.py); these classes document them
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from apps.reports.inputs import StrictSerializer
+from apps.core.inputs import StrictSerializer
 from apps.reports.serializers import MatchBriefOut
 
 from .inputs import ImportOptionsInput, IndicatorInput

@@ -6,9 +6,10 @@ pass); these tests pin the properties it relies on, on the embedded default.
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.test import APIClient
 
+from apps.alerts.serializers import AlertOut
 from apps.intel.serializers import ScoredParcelOut
+from apps.reports.serializers import MatchOut, ReportOut, ReportStubOut
 
 TOKEN_PATH = "/api/v1/auth/token/"
 PAGINATED = [
@@ -36,12 +37,6 @@ def operations(document: dict):
             continue
         for method, operation in methods.items():
             yield f"{method.upper()} {path}", operation
-
-
-def client_for(officer) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-    return client
 
 
 @pytest.mark.parametrize("path", PAGINATED)
@@ -127,9 +122,9 @@ def test_the_error_bodies_are_shared_components(document):
         }
 
 
-def test_the_score_of_one_parcel_is_documented_as_sent(document, world):
+def test_the_score_of_one_parcel_is_documented_as_sent(document, world, api_as):
     # given
-    client = client_for(world.gr_officer)
+    client = api_as(world.gr_officer)
     url = f"/api/v1/operations/{world.operation.pk}/score/"
     score = document["paths"]["/api/v1/operations/{operation_id}/score/"]["post"]["responses"]
 
@@ -153,9 +148,9 @@ def test_the_score_of_one_parcel_is_documented_as_sent(document, world):
     assert "400" in score
 
 
-def test_a_body_of_another_media_type_is_refused_as_the_schema_says(world):
+def test_a_body_of_another_media_type_is_refused_as_the_schema_says(world, api_as):
     # given the schema documents JSON bodies only, and a 415 for others
-    client = client_for(world.gr_officer)
+    client = api_as(world.gr_officer)
     url = f"/api/v1/rooms/{world.postal.pk}/reports/"
     before = world.postal.reports.count()
 
@@ -166,3 +161,22 @@ def test_a_body_of_another_media_type_is_refused_as_the_schema_says(world):
     assert response.status_code == 415
     assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
     assert world.postal.reports.count() == before
+
+
+def test_an_alert_is_documented_as_sent(world, post, api_as):
+    # given a fuzzy match between a red report GR may not read and GR's own
+    born = "1975-03-04"
+    hidden_person = {"name": "Dimitrios Konstantinidis-Vlachos", "date_of_birth": born}
+    hidden = post(world.al_officer, world.balkan, "intel", handling="red", people=[hidden_person])
+    own_person = {"name": "Dimitris Konstantinidis", "date_of_birth": born}
+    mine = post(world.gr_officer, world.postal, "intel", body="Recipient.", people=[own_person])
+
+    # when
+    (alert,) = api_as(world.gr_officer).get("/api/v1/alerts/").json()["results"]
+
+    # then every key is a documented one, the unreadable side a stub, the own side in full
+    reports = {report["id"]: report for report in alert["match"]["reports"]}
+    assert set(alert) == set(AlertOut().fields)
+    assert set(alert["match"]) == set(MatchOut().fields)
+    assert set(reports[hidden.pk]) == set(ReportStubOut().fields)
+    assert set(reports[mine.pk]) == set(ReportOut().fields)

@@ -1,22 +1,14 @@
 """Request bodies the REST edge cannot parse are a 400, never a 500."""
 
-from rest_framework.test import APIClient
-
 from apps.intel.models import ImportRun
 from apps.reports.models import Report
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 
-def client_for(officer) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-    return client
-
-
-def test_a_body_nested_too_deeply_is_a_400(world):
+def test_a_body_nested_too_deeply_is_a_400(world, api_as):
     # given a JSON body deeper than Python's parser goes
-    client = client_for(world.gr_officer)
+    client = api_as(world.gr_officer)
     before = Report.objects.count()
 
     # when
@@ -35,9 +27,9 @@ def test_a_body_nested_too_deeply_is_a_400(world):
     assert Report.objects.count() == before
 
 
-def test_an_import_sent_as_json_nested_too_deeply_is_a_400(world):
+def test_an_import_sent_as_json_nested_too_deeply_is_a_400(world, api_as):
     # given the imports endpoint, which also takes JSON bodies
-    client = client_for(world.coordinator)
+    client = api_as(world.coordinator)
     before = ImportRun.objects.count()
 
     # when
