@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.pagination import Pagination
-from apps.core.throttling import ScopedRateThrottleWithFallback
 from apps.core.query import query_choice, query_country, query_int
+from apps.core.throttling import ScopedRateThrottleWithFallback
+from apps.core.schema import error_responses
 from apps.operations.selectors import access_room_by_id
 
 from .models import Handling, Kind
@@ -31,6 +32,7 @@ def client_address(request: Request) -> str:
 
 class RoomReportsView(APIView):
     throttle_scope = "report_post"
+    pagination_class = Pagination
 
     def get_throttles(self):
         return [ScopedRateThrottleWithFallback()] if self.request.method == "POST" else []
@@ -42,7 +44,7 @@ class RoomReportsView(APIView):
             OpenApiParameter("handling", OpenApiTypes.STR, enum=Handling.values),
             OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 of the author"),
         ],
-        responses=ReportOut(many=True),
+        responses={200: ReportOut(many=True), **error_responses(400, 403, 404)},
     )
     def get(self, request: Request, room_id: int) -> Response:
         """Reports of the room the caller may read, oldest first, after `after_seq`."""
@@ -58,7 +60,7 @@ class RoomReportsView(APIView):
             reports = reports.filter(handling=handling)
         if country:
             reports = reports.filter(country_id=country)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         audit.info(
             "read room=%s reports=%s by=%s from=%s",
@@ -67,7 +69,10 @@ class RoomReportsView(APIView):
         )
         return paginator.get_paginated_response([report_payload(r) for r in page])
 
-    @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut})
+    @extend_schema(
+        request=ReportIn,
+        responses={201: ReportOut, 200: ReportOut, **error_responses(400, 403, 404, 415, 429)},
+    )
     def post(self, request: Request, room_id: int) -> Response:
         """Post a report. The same client_id again returns the first report with 200."""
         room = access_room_by_id(request.user, room_id)
@@ -86,7 +91,7 @@ class RoomReportsView(APIView):
 
 
 class ReportDetailView(APIView):
-    @extend_schema(responses=ReportOut)
+    @extend_schema(responses={200: ReportOut, **error_responses(404)})
     def get(self, request: Request, report_id: int) -> Response:
         """One report, if the caller may read it (404 otherwise)."""
         report = get_object_or_404(with_details(reports_visible_to(request.user)), pk=report_id)
