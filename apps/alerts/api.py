@@ -2,7 +2,6 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +16,7 @@ from .models import AlertState
 from .payloads import alert_payload
 from .selectors import alerts_of
 from .serializers import AlertOut
-from .services import AlertNotFound, alert_acknowledge
+from .services import alert_acknowledge
 
 
 class AlertListView(APIView):
@@ -42,10 +41,7 @@ class AlertAckView(APIView):
     @extend_schema(request=None, responses={200: AlertOut, **error_responses(404)})
     def post(self, request: Request, alert_id: int) -> Response:
         """Acknowledge one of my alerts."""
-        try:
-            alert = alert_acknowledge(alert_id=alert_id, officer=request.user)
-        except AlertNotFound:
-            raise NotFound("No such alert.") from None
+        alert = alert_acknowledge(alert_id=alert_id, officer=request.user)
         alert = alerts_of(request.user).get(pk=alert.pk)
         payload = alert_payload(alert, viewer_for(request.user))
         _audit(request, [payload])

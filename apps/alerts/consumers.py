@@ -46,5 +46,5 @@ class AlertConsumer(OfficerConsumer):
             return
         try:
             await database_sync_to_async(alert_acknowledge)(alert_id=alert_id, officer=self.user)
-        except AlertNotFound:
-            await self.send_error("not_found", "No such alert.", id=alert_id)
+        except AlertNotFound as exc:
+            await self.send_refusal(exc, id=alert_id)

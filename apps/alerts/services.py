@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
+from apps.core.access import NotFound
 from apps.crossmatch.models import Match
 from apps.reports.selectors import viewers_for
 
@@ -13,8 +14,8 @@ from .models import Alert, AlertState
 from .payloads import alert_payload
 
 
-class AlertNotFound(Exception):
-    pass
+class AlertNotFound(NotFound):
+    """Not one of the officer's alerts."""
 
 
 def officers_concerned(match: Match) -> list[Officer]:
@@ -64,7 +65,7 @@ def alert_acknowledge(*, alert_id: int, officer: Officer) -> Alert:
     """Acknowledge one of `officer`'s own alerts (again is harmless)."""
     alert = Alert.objects.select_for_update().filter(pk=alert_id, officer=officer).first()
     if alert is None:
-        raise AlertNotFound(alert_id)
+        raise AlertNotFound("No such alert.")
     if alert.state != AlertState.ACKNOWLEDGED:
         alert.state = AlertState.ACKNOWLEDGED
         alert.acknowledged_at = timezone.now()

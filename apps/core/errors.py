@@ -10,11 +10,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .inputs import flatten_errors
 
-from .access import Forbidden, NotFound
+from .access import Forbidden, Invalid, NotFound, Refused
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, NotFound):
+    if isinstance(exc, Invalid):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Refused):
+        exc = DRFPermissionDenied(exc.message)
+    elif isinstance(exc, NotFound):
         exc = DRFNotFound(str(exc) or None)
     elif isinstance(exc, Forbidden):
         exc = DRFPermissionDenied(str(exc) or None)

@@ -29,6 +29,8 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from .access import Forbidden, Invalid, NotFound, Refused
+
 
 logger = logging.getLogger(__name__)
 
@@ -264,6 +266,20 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
 
     async def send_error(self, code: str, message: str, **extra) -> None:
         await self.send_event({"type": "error", "code": code, "message": message, **extra})
+
+    async def send_refusal(self, exc: Exception, **extra) -> None:
+        """A service's refusal as an `error` frame, the same mapping for every socket
+        (see apps/core/access.py)."""
+        if isinstance(exc, Invalid):
+            await self.send_error("invalid", exc.message, errors=exc.errors, **extra)
+        elif isinstance(exc, Refused):
+            await self.send_error(exc.code, exc.message, **extra)
+        elif isinstance(exc, NotFound):
+            await self.send_error("not_found", str(exc), **extra)
+        elif isinstance(exc, Forbidden):
+            await self.send_error("forbidden", str(exc), **extra)
+        else:
+            raise exc
 
     def client_address(self) -> str:
         """Where the socket comes from, for audit lines."""

@@ -37,8 +37,6 @@ from .selectors import (
     operation_of,
 )
 from .services import (
-    IntelInvalid,
-    IntelRefused,
     indicator_create,
     indicator_update,
     officer_may_analyse,
@@ -55,10 +53,6 @@ def _operation(request: Request, operation_id: int):
     if operation is None:
         raise NotFound("No such operation.")
     return operation
-
-
-def _refused(exc: IntelRefused):
-    return PermissionDenied(exc.message)
 
 
 class IndicatorListView(APIView):
@@ -78,14 +72,9 @@ class IndicatorListView(APIView):
     def post(self, request: Request, operation_id: int) -> Response:
         """Define an indicator (analysts and coordinators)."""
         operation = _operation(request, operation_id)
-        try:
-            indicator = indicator_create(
-                operation=operation, officer=request.user, data=request.data
-            )
-        except IntelInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except IntelRefused as exc:
-            raise _refused(exc) from None
+        indicator = indicator_create(
+            operation=operation, officer=request.user, data=request.data
+        )
         return Response(
             indicator_payload(indicator, indicator_counts_for(request.user, operation.pk)),
             status=status.HTTP_201_CREATED,
@@ -112,14 +101,9 @@ class IndicatorDetailView(APIView):
     def patch(self, request: Request, indicator_id: int) -> Response:
         """Change weight, explanation, params, name, or switch it off (`active`)."""
         indicator = self._indicator(request, indicator_id)
-        try:
-            indicator = indicator_update(
-                indicator=indicator, officer=request.user, data=request.data
-            )
-        except IntelInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except IntelRefused as exc:
-            raise _refused(exc) from None
+        indicator = indicator_update(
+            indicator=indicator, officer=request.user, data=request.data
+        )
         counts = indicator_counts_for(request.user, indicator.operation_id)
         return Response(indicator_payload(indicator, counts))
 
@@ -213,20 +197,15 @@ class ImportListView(APIView):
         if errors:
             return Response(errors, status=400)
         content = upload.read()
-        try:
-            run = import_run_start(
-                operation=operation,
-                officer=request.user,
-                name=options["name"] or upload.name or "upload",
-                file_format=detect_format(upload.name or "", content[:64]),
-                sha256=hashlib.sha256(content).hexdigest(),
-                room_id=options["room"],
-                source=content,
-            )
-        except IntelInvalid as exc:
-            return Response(exc.errors, status=400)
-        except IntelRefused as exc:
-            raise _refused(exc) from None
+        run = import_run_start(
+            operation=operation,
+            officer=request.user,
+            name=options["name"] or upload.name or "upload",
+            file_format=detect_format(upload.name or "", content[:64]),
+            sha256=hashlib.sha256(content).hexdigest(),
+            room_id=options["room"],
+            source=content,
+        )
         enqueue_on_commit(import_upload_task, run.pk)
         run.refresh_from_db()
         return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
+from apps.core.access import Invalid, Refused
 from apps.reports.normalise import InvalidSelector, SelectorType, normalise
 from apps.dashboard.services import counters_add, report_is_hit
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
@@ -31,21 +32,12 @@ logger = logging.getLogger(__name__)
 INDICATOR_SCOPE = "indicator"
 
 
-class IntelRefused(Exception):
+class IntelRefused(Refused):
     """The officer may not do this here; `code` says why."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
-
-class IntelInvalid(Exception):
+class IntelInvalid(Invalid):
     """Bad input; `errors` maps field paths to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def officer_may_analyse(officer: Officer, operation: Operation) -> bool:

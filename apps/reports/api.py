@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +18,7 @@ from .models import Handling, Kind
 from .payloads import report_payload
 from .selectors import reports_visible_to, room_reports_visible_to, with_details
 from .serializers import ReportIn, ReportOut
-from .services import ReportInvalid, ReportRefused, report_create
+from .services import report_create
 
 import logging
 
@@ -76,14 +75,9 @@ class RoomReportsView(APIView):
     def post(self, request: Request, room_id: int) -> Response:
         """Post a report. The same client_id again returns the first report with 200."""
         room = access_room_by_id(request.user, room_id)
-        try:
-            posted = report_create(
-                room=room, author=request.user, data=request.data, origin=client_address(request)
-            )
-        except ReportInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except ReportRefused as exc:
-            raise PermissionDenied(exc.message) from None
+        posted = report_create(
+            room=room, author=request.user, data=request.data, origin=client_address(request)
+        )
         return Response(
             report_payload(posted.report),
             status=status.HTTP_201_CREATED if posted.created else status.HTTP_200_OK,

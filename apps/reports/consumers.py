@@ -22,13 +22,13 @@ from apps.core.sockets import (
 )
 from apps.core.fanout import hub_for
 from apps.operations.events import room_group
-from apps.core.access import Forbidden, NotFound
+from apps.core.access import Forbidden, Invalid, NotFound, Refused
 from apps.operations.models import Room
 from apps.operations.selectors import access_room_by_id
 
 from .payloads import report_payload
 from .selectors import room_reports_visible_to, socket_viewers, viewer_for
-from .services import ReportInvalid, ReportRefused, report_create
+from .services import report_create
 from .disclosure import report_event_for
 from .visibility import ReportAccess, Viewer
 
@@ -225,13 +225,8 @@ class RoomConsumer(OfficerConsumer):
             posted = await database_sync_to_async(report_create)(
                 room=self.room, author=self.user, data=content.get("report"), origin=self.client_address()
             )
-        except ReportInvalid as exc:
-            await self.send_error(
-                "invalid", "The report has errors.", errors=exc.errors, client_id=_client_id(content)
-            )
-            return
-        except ReportRefused as exc:
-            await self.send_error(exc.code, exc.message, client_id=_client_id(content))
+        except (Invalid, Refused) as exc:
+            await self.send_refusal(exc, client_id=_client_id(content))
             return
         await self.send_event(
             {

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Officer
+from apps.core.access import Invalid, Refused
 from apps.operations.models import Room
 from apps.operations.selectors import officer_is_room_member
 
@@ -18,21 +19,14 @@ from .selectors import report_access, reports_visible_to, with_details
 audit = logging.getLogger("commandcentre.audit")
 
 
-class ReportInvalid(Exception):
+class ReportInvalid(Invalid):
     """The report is malformed; `errors` maps field paths to messages."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+    message = "The report has errors."
 
 
-class ReportRefused(Exception):
-    """The author may not post here; `code` says why."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ReportRefused(Refused):
+    """The author may not post here; `code` says why (forbidden, not_member, operation_closed)."""
 
 
 @dataclass(frozen=True)
