@@ -104,7 +104,7 @@ def run(args) -> None:
     from apps.accounts.models import Country, Role
     from apps.accounts.services import agency_get_or_create, officer_create
     from apps.crossmatch import services as matcher
-    from apps.crossmatch.normalise import normalise
+    from apps.reports.normalise import normalise
     from apps.operations.models import Room
     from apps.operations.services import (
         operation_get_or_create,

@@ -10,19 +10,23 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.accounts.ws_auth import TokenAuthMiddleware  # noqa: E402
 from apps.alerts.routing import websocket_urlpatterns as alert_routes  # noqa: E402
+from apps.core.origins import AllowedOriginValidator  # noqa: E402
+from apps.core.routing import websocket_urlpatterns as unknown_routes  # noqa: E402
 from apps.dashboard.routing import websocket_urlpatterns as dashboard_routes  # noqa: E402
 from apps.reports.routing import websocket_urlpatterns as room_routes  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": AllowedOriginValidator(
             AuthMiddlewareStack(
-                TokenAuthMiddleware(URLRouter(room_routes + alert_routes + dashboard_routes))
+                TokenAuthMiddleware(
+                    # unknown_routes last: it refuses (4404) any path the others do not take
+                    URLRouter(room_routes + alert_routes + dashboard_routes + unknown_routes)
+                )
             )
         ),
     }

@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.operations",
     "apps.reports",
+    # ready() order is the order of the report-write hooks: totals, name index,
+    # then the matching task (enqueued after the dashboard's delta is published)
+    "apps.dashboard",
     "apps.crossmatch",
     "apps.alerts",
-    "apps.dashboard",
     "apps.intel",
     "apps.web",
 ]
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.http.RefuseNulMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,8 +102,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif env.int("DB_POOL_MAX_SIZE", 10) > 0:
+    # Under an ASGI server each request may run on a thread of its own, and a
+    # persistent connection per thread piles up (61 idle connections for one
+    # sequential client, then "too many clients"). A pool per process bounds
+    # them: at most DB_POOL_MAX_SIZE, a request waits DB_POOL_TIMEOUT s for one.
+    # Celery (>= 5.5) closes the pool in each forked worker child.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DB_POOL_MAX_SIZE", 10),
+        "timeout": env.float("DB_POOL_TIMEOUT", 10.0),
+    }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", 60))
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", 0)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Officer"
@@ -190,7 +206,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- static ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -234,8 +250,13 @@ WS_MAX_FRAME_BYTES = env.int("WS_MAX_FRAME_BYTES", 256 * 1024)
 WS_MAX_CONNECTIONS_PER_OFFICER = env.int("WS_MAX_CONNECTIONS_PER_OFFICER", 10)
 WS_REPORTS_PER_SECOND = env.float("WS_REPORTS_PER_SECOND", 20.0)
 WS_REPORTS_BURST = env.int("WS_REPORTS_BURST", 40)
+WS_RESUMES_PER_SECOND = env.float("WS_RESUMES_PER_SECOND", 2.0)
+WS_RESUMES_BURST = env.int("WS_RESUMES_BURST", 5)
 # How often a socket re-checks that its officer may still be there.
 WS_RECHECK_SECONDS = env.float("WS_RECHECK_SECONDS", 10.0)
+# Exact origins (scheme://host[:port]) a socket may come from; empty: derived
+# from ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS (see apps/core/origins.py).
+WS_ALLOWED_ORIGINS = [o.lower().rstrip("/") for o in env.list("WS_ALLOWED_ORIGINS", default=[])]
 
 # --- security (production passes `manage.py check --deploy`) ---------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -249,6 +270,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Content-Security-Policy ---------------------------------------------------
+# Scripts and styles only from this site's own files (no inline code, no
+# inline handlers, no style attributes); sockets and fetches to this origin.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
 
 from apps.accounts import signin
 from apps.accounts.models import Country, Role
@@ -85,7 +86,6 @@ def post(world, django_capture_on_commit_callbacks):
 @pytest.fixture
 def api_as():
     """api_as(officer) -> an APIClient that sends the officer's token."""
-    from rest_framework.test import APIClient
 
     def _client(officer) -> APIClient:
         client = APIClient()

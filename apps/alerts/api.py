@@ -2,13 +2,14 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.pagination import Pagination
+from apps.core.query import query_choice
 from apps.reports.selectors import viewer_for
 
 from .models import AlertState
@@ -24,9 +25,7 @@ class AlertListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """My alerts, newest first; `state=new` for the unread ones."""
-        state = request.query_params.get("state")
-        if state and state not in AlertState.values:
-            raise ValidationError({"state": [f"One of: {', '.join(AlertState.values)}."]})
+        state = query_choice(request, "state", AlertState.values)
         paginator = Pagination()
         page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
         viewer = viewer_for(request.user)

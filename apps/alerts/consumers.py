@@ -3,13 +3,14 @@
 from channels.db import database_sync_to_async
 
 from apps.core.audit import alert_reports_shown, audit_read
-from apps.core.sockets import CLOSE_UNAUTHENTICATED, CommandCentreConsumer
+from apps.accounts.sockets import OfficerConsumer
+from apps.core.sockets import CLOSE_UNAUTHENTICATED
 
 from .events import alerts_group
 from .services import AlertNotFound, alert_acknowledge
 
 
-class AlertConsumer(CommandCentreConsumer):
+class AlertConsumer(OfficerConsumer):
     client_handlers = {"alert.ack": "handle_ack"}
 
     async def connect(self):

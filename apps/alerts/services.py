@@ -52,6 +52,13 @@ def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> lis
     return alerts
 
 
+def alerts_create_for_matches(matches: list[Match]) -> None:
+    """The matches-made hook (see AlertsConfig.ready): alerts for each new match."""
+    viewers: dict = {}
+    for match in matches:
+        alerts_create_for_match(match, viewers=viewers)
+
+
 @transaction.atomic
 def alert_acknowledge(*, alert_id: int, officer: Officer) -> Alert:
     """Acknowledge one of `officer`'s own alerts (again is harmless)."""

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.reports.inputs import flatten_errors
+from .inputs import flatten_errors
 
 from .access import Forbidden, NotFound
 

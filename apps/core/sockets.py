@@ -29,21 +29,20 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from apps.accounts.events import officer_group
-from apps.accounts.selectors import officer_still_signed_in
 
 logger = logging.getLogger(__name__)
 
 # Close codes: 4401 no credentials, 4403 not allowed, 4404 no such thing,
 # 4429 too many connections, 4008 too slow (outbox full), 1012 (service
-# restart) live delivery was interrupted. After 4008 and 1012 the client
-# reconnects and resumes by seq.
+# restart) live delivery was interrupted, 1013 (try again later) a service
+# was unreachable. After 4008, 1012 and 1013 the client reconnects and resumes by seq.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_SLOW = 4008
 CLOSE_RECONNECT = 1012
+CLOSE_UNAVAILABLE = 1013  # try again later: Redis or the database could not be reached
 OUTBOX_SIZE = 2000
 
 
@@ -148,6 +147,21 @@ def batcher_for(many) -> Batcher:
     return batchers[many]
 
 
+async def _close_unavailable(receive, send, seen: set[str]) -> None:
+    if "websocket.close" in seen or "websocket.disconnect" in seen:
+        return
+    try:
+        if "websocket.accept" not in seen:
+            if "websocket.connect" not in seen:
+                await receive()
+            await send({"type": "websocket.accept"})
+        error = {"type": "error", "code": "unavailable", "message": "Try again in a moment."}
+        await send({"type": "websocket.send", "text": json.dumps(error)})
+        await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+    except Exception:  # the client is gone already
+        logger.debug("could not close a failed socket", exc_info=True)
+
+
 class CommandCentreConsumer(AsyncWebsocketConsumer):
     client_handlers: dict[str, str] = {}
     writer: asyncio.Task | None = None
@@ -156,8 +170,26 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         # However the consumer ends (a handler or connect() that raised, too),
         # the tasks it started end with it.
+        seen: set[str] = set()
+
+        async def receive_seen():
+            message = await receive()
+            seen.add(message["type"])
+            return message
+
+        async def send_seen(message):
+            seen.add(message["type"])
+            await send(message)
+
         try:
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive_seen, send_seen)
+        except Exception:
+            # Redis (channel layer, presence) or the database away: a clean
+            # close the client can retry on, never a 500 at the handshake.
+            logger.warning(
+                "socket %s failed; closing it with 1013", scope.get("path"), exc_info=True
+            )
+            await _close_unavailable(receive, send, seen)
         finally:
             self._stop_tasks()
 
@@ -189,8 +221,8 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
         await super().accept(subprotocol, headers)
         self.writer = asyncio.create_task(self._write_outbox())
         self.watcher = asyncio.create_task(self._watch_access())
-        if self.user is not None and self.user.is_authenticated:
-            await self.channel_layer.group_add(officer_group(self.user.pk), self.channel_name)
+        if (group := self.access_group()) is not None:
+            await self.channel_layer.group_add(group, self.channel_name)
 
     def _stop_tasks(self) -> None:
         self.closing = True
@@ -206,8 +238,8 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         self._stop_tasks()
-        if self.user is not None and self.user.is_authenticated:
-            await self.channel_layer.group_discard(officer_group(self.user.pk), self.channel_name)
+        if (group := self.access_group()) is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def _write_outbox(self) -> None:
         while True:
@@ -282,13 +314,13 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
             )
             await self.close(code=CLOSE_FORBIDDEN)
 
+    def access_group(self) -> str | None:
+        """A group whose `access.changed` events make this socket recheck at once."""
+        return None
+
     async def still_allowed(self) -> bool:
-        session = self.scope.get("session")
-        return await database_sync_to_async(officer_still_signed_in)(
-            self.user.pk,
-            token=self.scope.get("auth_token"),
-            session_key=getattr(session, "session_key", None),
-        )
+        """Whether the socket may stay open; subclasses read the officer's access."""
+        return True
 
     async def access_changed(self, event: dict) -> None:
         await self._recheck()

@@ -14,16 +14,18 @@ is not used to find candidates, so a hub's address never alerts on everything.
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from collections import Counter
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.alerts.services import alerts_create_for_match
+from apps.reports.hooks import SavedReport
 from apps.reports.models import Party, Report, Selector
+from apps.reports.normalise import InvalidSelector, normalise
 from apps.reports.selectors import with_details
 
+from . import hooks
 from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
 from .names import (
     ADDRESS_MATCH_THRESHOLD,
@@ -39,7 +41,6 @@ from .names import (
     person_keys,
     person_score,
 )
-from .normalise import InvalidSelector, normalise
 
 logger = logging.getLogger(__name__)
 PERSON, ADDRESS, COMPANY = "person", "address", "company"
@@ -124,7 +125,6 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
         )
     }
     created: list[Match] = []
-    viewers: dict = {}
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
@@ -148,9 +148,9 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
             )
             if is_new:
                 match.report_a, match.report_b = first, second
-                if alert:
-                    alerts_create_for_match(match, viewers=viewers)
                 created.append(match)
+        if alert:
+            hooks.matches_made(created)  # alerts for the officers concerned
         locked.update(matched_at=timezone.now())
     if created:
         logger.info("report %s: %d new matches", report.pk, len(created))
@@ -238,6 +238,11 @@ def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
             f"ON CONFLICT (token) DO UPDATE SET count = {table}.count + EXCLUDED.count",
             sorted(tokens.items()),  # one order everywhere, so concurrent writers never deadlock
         )
+
+
+def names_index_add_report(saved: SavedReport) -> None:
+    """The report-write hook (see CrossmatchConfig.ready)."""
+    names_index_add(saved.report, saved.parties)
 
 
 def names_index_add(report: Report, parties: list[Party]) -> None:

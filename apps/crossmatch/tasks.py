@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from apps.core.events import enqueue_on_commit
+from apps.reports.hooks import SavedReport
 from apps.reports.models import Report
 
 from .services import report_match
@@ -43,3 +45,8 @@ def sweep_unmatched_reports_task(older_than_seconds: int = 60, limit: int = 1000
     for report_id in ids:
         match_report_task.delay(report_id)
     return len(ids)
+
+
+def match_report_on_commit(saved: SavedReport) -> None:
+    """The report-write hook: match the report once it is committed."""
+    enqueue_on_commit(match_report_task, saved.report.pk)

@@ -9,13 +9,13 @@ from channels.db import database_sync_to_async
 
 from apps.accounts.models import Officer
 from apps.core.access import Forbidden, NotFound
+from apps.accounts.sockets import OfficerConsumer
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
-    CommandCentreConsumer,
 )
-from apps.reports.events import dashboard_group
+from .events import dashboard_group
 
 from .selectors import Watch, delta_for, watch_operation
 
@@ -33,7 +33,7 @@ def _watch(officer_id: int, operation_id: int) -> Watch | str:
         return "forbidden"
 
 
-class DashboardConsumer(CommandCentreConsumer):
+class DashboardConsumer(OfficerConsumer):
     client_handlers: dict[str, str] = {}
 
     async def connect(self):

@@ -6,8 +6,10 @@ from typing import Protocol
 from django.db import connection
 
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
+from apps.reports.hooks import SavedReport
 from apps.reports.models import Kind, Outcome
 
+from . import events
 from .models import Counter
 
 SCOPES = ("total", "country", "agency", "room", "hour")
@@ -96,3 +98,9 @@ def counters_add_report(report, seizures: Iterable) -> list[CounterRow]:
 def operation_wide_rows(scope: str, key: str, metrics: dict[str, int]) -> list[CounterRow]:
     """Totals that come from no report (an indicator's flagged parcels): for every participant."""
     return [(0, AUDIENCE_OPERATION, scope, key, m, n) for m, n in metrics.items() if n]
+
+
+def totals_add_report(saved: SavedReport) -> None:
+    """The report-write hook: count the report, and tell the dashboards once committed."""
+    rows = counters_add_report(saved.report, saved.seizures)
+    events.stats_delta_on_commit(saved.report.room.operation_id, rows)

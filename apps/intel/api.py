@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
 from apps.core.formats import iso
+from apps.core.query import query_bool
 from apps.reports.disclosure import match_for
 from apps.reports.selectors import viewer_for
 
@@ -41,6 +42,7 @@ from .services import (
     officer_may_analyse,
 )
 from .sources import detect_format
+from .tasks import import_upload_task
 
 audit = logging.getLogger("commandcentre.audit")
 UPLOAD_MAX_BYTES = getattr(settings, "INTEL_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
@@ -134,7 +136,7 @@ class ScoreView(APIView):
             return Response(
                 {"non_field_errors": ['Send a parcel or {"parcels": [...]}.']}, status=400
             )
-        record = request.query_params.get("record", "1").lower() not in ("0", "false", "no")
+        record = query_bool(request, "record", default=True)
         batch = "parcels" in data
         parcels = data["parcels"] if batch else [data]
         if batch and (not isinstance(parcels, list) or len(data) != 1):
@@ -209,8 +211,6 @@ class ImportListView(APIView):
             return Response(exc.errors, status=400)
         except IntelRefused as exc:
             raise _refused(exc) from None
-        from .tasks import import_upload_task
-
         enqueue_on_commit(import_upload_task, run.pk)
         run.refresh_from_db()
         return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)

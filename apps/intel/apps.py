@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class IntelConfig(AppConfig):
     name = "apps.intel"
     label = "intel"
+
+    def ready(self) -> None:
+        from apps.reports.hooks import on_report_saved
+
+        from . import imports, tasks
+        from .services import effectiveness_record_saved
+
+        on_report_saved("intel.effectiveness", effectiveness_record_saved)
+        imports.register_tasks(match_batch=tasks.match_imported_reports_task)

@@ -9,22 +9,14 @@
 
 from apps.alerts.events import alerts_group
 from apps.core.events import publish_on_commit
-from apps.reports.events import stats_delta_on_commit
+from apps.dashboard.events import stats_delta_on_commit
 
 IMPORT_FINISHED = "import.finished"
 
 
-def _alert_socket_takes_import_events() -> bool:
-    # A Channels consumer that receives a type it has no handler for fails; the
-    # alert socket forwards `import.finished` only once it has `import_finished`.
-    from apps.alerts.consumers import AlertConsumer
-
-    return hasattr(AlertConsumer, "import_finished")
-
-
 def import_finished_on_commit(officer_id: int, payload: dict) -> None:
-    if _alert_socket_takes_import_events():
-        publish_on_commit(alerts_group(officer_id), {"type": IMPORT_FINISHED, "import": payload})
+    """The alert socket forwards it (AlertConsumer.import_finished)."""
+    publish_on_commit(alerts_group(officer_id), {"type": IMPORT_FINISHED, "import": payload})
 
 
 def indicator_stats_on_commit(operation_id: int, rows: list[tuple]) -> None:

@@ -6,7 +6,7 @@ The path of a row:
 2. prepared (`row_prepare`, pure, may run in worker processes): the import columns
    checked, the report validated by the same schema as the API
    (apps/reports/inputs.ReportInput), its selectors extracted
-   (apps/crossmatch/extract.extract_from_report) and its people's blocking keys made;
+   (apps/reports/extract.extract_from_report) and its people's blocking keys made;
 3. written by `BatchWriter`, a batch per transaction: rows imported before are
    skipped (ImportedReport, by the row's key), seq numbers are handed out under
    one lock of the room, then reports, seizures, parcels, parties, name keys,
@@ -30,7 +30,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import IO, Any
 
@@ -42,16 +42,18 @@ from rest_framework.exceptions import ValidationError
 from apps.accounts.models import Agency, AgencyKind, Officer
 from apps.accounts.services import agency_get_or_create
 from apps.core.events import enqueue_on_commit
-from apps.crossmatch.extract import ExtractedSelector, extract_from_report
+from apps.reports.extract import ExtractedSelector, extract_from_report
 from apps.crossmatch.models import NameKey
-from apps.crossmatch.normalise import fold_text
+from apps.reports.normalise import fold_text
 from apps.crossmatch.services import name_token_counts_add, party_keys
+from apps.crossmatch.services import report_match
 from apps.dashboard.services import counters_add, report_counter_rows
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
 from apps.operations.services import room_get_or_create, room_member_add
-from apps.reports.events import stats_delta_on_commit
-from apps.reports.inputs import ISO_COUNTRIES, ReportInput, flatten_errors
+from apps.dashboard.events import stats_delta_on_commit
+from apps.core.inputs import ISO_COUNTRIES, flatten_errors
+from apps.reports.inputs import ReportInput
 from apps.reports.models import Parcel, Party, PartyRole, Report, Seizure, Selector
 
 from . import events
@@ -59,6 +61,14 @@ from .models import ImportedReport, ImportRun, ImportStatus
 from .payloads import import_run_payload
 from .services import IntelInvalid, IntelRefused, ensure_may_analyse
 from .sources import RawRow, SourceInvalid, read_rows
+
+# The Celery tasks live in tasks.py, which calls into this module; IntelConfig.ready
+# hands them over here, so the two modules never import each other.
+TASKS: dict[str, Any] = {}
+
+
+def register_tasks(**tasks: Any) -> None:
+    TASKS.update(tasks)
 
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("commandcentre.audit")
@@ -481,10 +491,8 @@ class BatchWriter:
         totals = metrics.as_rows()
         counters_add(self.operation_id, totals)
         stats_delta_on_commit(self.operation_id, [list(r) for r in totals])
-        from .tasks import match_imported_reports_task
-
         # Matched in bulk, a task per batch, once the batch is committed.
-        enqueue_on_commit(match_imported_reports_task, self.run.pk, report_ids)
+        enqueue_on_commit(TASKS["match_batch"], self.run.pk, report_ids)
         return report_ids, existing
 
 
@@ -848,8 +856,6 @@ def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = Fal
     Each report's new matches are counted as soon as they are saved, so a retried
     batch neither loses nor double-counts them (report_match skips what it did).
     """
-    from apps.crossmatch.services import report_match
-
     found = 0
     for report_id in report_ids:
         created = report_match(report_id, alert=False)
@@ -875,10 +881,6 @@ def import_runs_sweep(*, stalled_seconds: int = 600, limit: int = 10_000) -> int
     Returns the number of reports re-enqueued. A run with nothing left unmatched
     is closed.
     """
-    from datetime import timedelta
-
-    from .tasks import match_imported_reports_task
-
     cutoff = timezone.now() - timedelta(seconds=stalled_seconds)
     enqueued = 0
     for run_id in ImportRun.objects.filter(
@@ -897,6 +899,6 @@ def import_runs_sweep(*, stalled_seconds: int = 600, limit: int = 10_000) -> int
             continue
         ImportRun.objects.filter(pk=run_id).update(progress_at=timezone.now())
         for start in range(0, len(ids), BATCH_SIZE):
-            match_imported_reports_task.delay(run_id, ids[start : start + BATCH_SIZE], repair=True)
+            TASKS["match_batch"].delay(run_id, ids[start : start + BATCH_SIZE], repair=True)
         enqueued += len(ids)
     return enqueued

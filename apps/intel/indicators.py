@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.crossmatch.extract import ExtractedSelector
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, fold_text, normalise
-from apps.reports.inputs import ISO_COUNTRIES
+from apps.reports.extract import ExtractedSelector
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.core.inputs import ISO_COUNTRIES
 from apps.reports.models import Kind
 
 from .models import IndicatorKind

@@ -5,7 +5,7 @@ As in apps/reports/inputs.py, DRF serializers serve only as schemas here.
 
 from rest_framework import serializers
 
-from apps.reports.inputs import StrictSerializer, flatten_errors
+from apps.core.inputs import StrictSerializer, flatten_errors
 
 from .models import IndicatorKind
 

@@ -20,14 +20,15 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
-from apps.crossmatch.extract import extract_from_report
+from apps.reports.extract import extract_from_report
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 from apps.crossmatch.services import PERSON, person_blocking_keys
 from apps.operations.models import Operation
 from apps.reports.disclosure import EvidenceRow, evidence_for
-from apps.reports.inputs import ParcelInput, flatten_errors
+from apps.core.inputs import flatten_errors
+from apps.reports.inputs import ParcelInput
 from apps.reports.models import Party, Report, Selector
 from apps.reports.selectors import reports_visible_to, viewer_for
 

@@ -13,11 +13,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
-from apps.crossmatch.normalise import InvalidSelector, SelectorType, normalise
+from apps.reports.normalise import InvalidSelector, SelectorType, normalise
 from apps.dashboard.services import counters_add, report_is_hit
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
 from apps.operations.models import Operation
 from apps.operations.selectors import operation_coordinated_by, operations_of
+from apps.reports.hooks import SavedReport
 from apps.reports.models import Kind, Report
 
 from . import events
@@ -237,6 +238,11 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     if changed:
         ScoredParcel.objects.bulk_update(changed, ["indicator_ids", "score"], batch_size=500)
     indicator_stats_add(operation_id, deltas)
+
+
+def effectiveness_record_saved(saved: SavedReport) -> None:
+    """The report-write hook (see IntelConfig.ready)."""
+    effectiveness_record_report(saved.report)
 
 
 def effectiveness_record_report(report: Report) -> None:

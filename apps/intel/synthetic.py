@@ -18,7 +18,7 @@ from typing import IO
 
 import phonenumbers
 
-from apps.crossmatch.normalise import s10_check_digit
+from apps.reports.normalise import s10_check_digit
 
 from .sources import CSV_COLUMNS, LIST_COLUMNS
 

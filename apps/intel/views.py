@@ -31,6 +31,7 @@ from .services import (
     officer_may_analyse,
 )
 from .sources import detect_format
+from .tasks import import_upload_task
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
@@ -123,8 +124,6 @@ def imports(request: HttpRequest, operation_id: int) -> HttpResponse:
             except IntelRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                from .tasks import import_upload_task
-
                 enqueue_on_commit(import_upload_task, run.pk)
                 return redirect("intel-import", run_id=run.pk)
     runs = import_runs_of(request.user, operation)[:50]

@@ -3,6 +3,9 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 
+from apps.core.query import query_choice
+
+from .models import Phase
 from .selectors import operations_of, rooms_of
 from .serializers import OperationOut, RoomOut
 
@@ -14,7 +17,7 @@ class OperationListView(generics.ListAPIView):
 
     def get_queryset(self):
         queryset = operations_of(self.request.user)
-        if phase := self.request.query_params.get("phase"):
+        if phase := query_choice(self.request, "phase", Phase.values):
             queryset = queryset.filter(phase=phase)
         return queryset
 

@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.pagination import Pagination
+from apps.core.throttling import ScopedRateThrottleWithFallback
+from apps.core.query import query_choice, query_country, query_int
 from apps.operations.selectors import operations_of, rooms_of
 
 from .models import Handling, Kind
@@ -28,19 +29,6 @@ def client_address(request: Request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _int_param(request: Request, name: str, default: int = 0) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: ["A whole number is required."]}) from None
-    if value < 0:
-        raise ValidationError({name: ["Must be zero or more."]})
-    return value
-
-
 def _room_for(request: Request, room_id: int):
     room = rooms_of(request.user).filter(pk=room_id).first()
     if room is not None:
@@ -56,7 +44,7 @@ class RoomReportsView(APIView):
     throttle_scope = "report_post"
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+        return [ScopedRateThrottleWithFallback()] if self.request.method == "POST" else []
 
     @extend_schema(
         parameters=[
@@ -70,15 +58,17 @@ class RoomReportsView(APIView):
     def get(self, request: Request, room_id: int) -> Response:
         """Reports of the room the caller may read, oldest first, after `after_seq`."""
         room = _room_for(request, room_id)
-        reports = room_reports_visible_to(
-            request.user, room, after_seq=_int_param(request, "after_seq")
-        )
-        if kind := request.query_params.get("kind"):
+        after_seq = query_int(request, "after_seq", default=0)
+        kind = query_choice(request, "kind", Kind.values)
+        handling = query_choice(request, "handling", Handling.values)
+        country = query_country(request)
+        reports = room_reports_visible_to(request.user, room, after_seq=after_seq)
+        if kind:
             reports = reports.filter(kind=kind)
-        if handling := request.query_params.get("handling"):
+        if handling:
             reports = reports.filter(handling=handling)
-        if country := request.query_params.get("country"):
-            reports = reports.filter(country_id=country.upper())
+        if country:
+            reports = reports.filter(country_id=country)
         paginator = Pagination()
         page = paginator.paginate_queryset(reports, request, view=self)
         audit.info(

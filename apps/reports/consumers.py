@@ -11,12 +11,12 @@ from django.conf import settings
 
 from apps.accounts.models import Agency
 from apps.core.presence import Seat, presence, presence_summary
+from apps.accounts.sockets import OfficerConsumer
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
-    CommandCentreConsumer,
     batcher_for,
     encoded,
 )
@@ -63,7 +63,7 @@ def _resume(officer, room, after_seq, viewer) -> list[dict]:
     return [report_payload(r) for r in reports]
 
 
-class RoomConsumer(CommandCentreConsumer):
+class RoomConsumer(OfficerConsumer):
     """`/ws/rooms/{id}/`: report.created, presence and error events; report.create and resume."""
 
     client_handlers = {"report.create": "handle_create", "resume": "handle_resume"}
@@ -91,6 +91,7 @@ class RoomConsumer(CommandCentreConsumer):
             )
             return
         self.bucket = TokenBucket(settings.WS_REPORTS_PER_SECOND, settings.WS_REPORTS_BURST)
+        self.resume_bucket = TokenBucket(settings.WS_RESUMES_PER_SECOND, settings.WS_RESUMES_BURST)
         self.group = room_group(self.room.pk)
         # A session user comes without its agency; reading it lazily here
         # would be a synchronous query in the event loop.
@@ -240,14 +241,27 @@ class RoomConsumer(CommandCentreConsumer):
         )
 
     async def handle_resume(self, content: dict) -> None:
+        # A socket being closed (too slow, revoked) does no more work for queued frames.
+        if self.closing:
+            return
         after_seq = content.get("after_seq", 0)
         if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
             await self.send_error("invalid", "after_seq must be a whole number >= 0.")
+            return
+        if not self.resume_bucket.take():
+            await self.send_error(
+                "rate_limited",
+                f"At most {settings.WS_RESUMES_PER_SECOND:g} resumes per second; "
+                "send the next one after resume.done.",
+                after_seq=after_seq,
+            )
             return
         payloads = await database_sync_to_async(_resume)(self.user, self.room, after_seq, self.viewer)
         more = len(payloads) > RESUME_BATCH
         payloads = payloads[:RESUME_BATCH]
         for payload in payloads:
+            if self.closing:  # the outbox overflowed: the client will resume anew
+                return
             self.push(json.dumps({"type": "report.created", "report": payload}, separators=(",", ":")))
         audit.info(
             "read room=%s reports=%s by=%s via=resume from=%s",

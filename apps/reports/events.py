@@ -13,11 +13,6 @@ from .payloads import report_payload
 from .visibility import ReportAccess
 
 REPORT_CREATED = "report.created"
-STATS_DELTA = "stats.delta"
-
-
-def dashboard_group(operation_id: int) -> str:
-    return f"dashboard.{operation_id}"
 
 
 def report_created_on_commit(report: Report, access: ReportAccess) -> None:
@@ -32,12 +27,3 @@ def report_created_on_commit(report: Report, access: ReportAccess) -> None:
         },
     )
 
-
-def stats_delta_on_commit(operation_id: int, rows: list) -> None:
-    """Counter rows [room, audience, scope, key, metric, amount]; each dashboard
-    socket forwards only the rows its viewer may see (`dashboard.selectors.delta_for`)."""
-    if rows:
-        publish_on_commit(
-            dashboard_group(operation_id),
-            {"type": STATS_DELTA, "operation": operation_id, "delta": [list(r) for r in rows]},
-        )

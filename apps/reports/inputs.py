@@ -7,50 +7,29 @@ post here, who are the recipients) is decided in services.py.
 
 from datetime import timedelta
 
-import pycountry
 from django.utils import timezone
 from rest_framework import serializers
 
-from apps.crossmatch.normalise import SelectorType
+from apps.core.inputs import CountryField, StrictSerializer, flatten_errors
 
 from .models import Handling, Kind, Outcome, SeizureCategory, SiteType
+from .normalise import SelectorType
 
-ISO_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 # Fields the server sets; a client that sends them is told so instead of being ignored.
 SERVER_FIELDS = ("id", "room", "seq", "created_at", "author", "agency", "country")
+
+
+class ReportPart(StrictSerializer):
+    """A report or a part of it: the server's own fields are refused by name."""
+
+    server_fields = SERVER_FIELDS
+
+
 # A clock a little ahead is tolerated; a report of the future is not.
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class StrictSerializer(serializers.Serializer):
-    """Rejects keys it does not know, so a typo is an error and not silently lost."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                errors = {}
-                for key in sorted(unknown, key=str):
-                    if key in SERVER_FIELDS:
-                        errors[key] = ["Set by the server; do not send it."]
-                    else:
-                        errors[key] = ["Unknown field."]
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-
-class CountryField(serializers.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(max_length=2, min_length=2, **kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data).upper()
-        if value not in ISO_COUNTRIES:
-            raise serializers.ValidationError(f"'{value}' is not an ISO 3166-1 alpha-2 code.")
-        return value
-
-
-class PartyInput(StrictSerializer):
+class PartyInput(ReportPart):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -71,7 +50,7 @@ class PartyInput(StrictSerializer):
         return attrs
 
 
-class LocationInput(StrictSerializer):
+class LocationInput(ReportPart):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     country = CountryField(required=False, allow_null=True, default=None)
     site_type = serializers.ChoiceField(
@@ -88,13 +67,13 @@ class LocationInput(StrictSerializer):
         return attrs
 
 
-class SeizureInput(StrictSerializer):
+class SeizureInput(ReportPart):
     category = serializers.ChoiceField(choices=SeizureCategory.choices)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ParcelInput(StrictSerializer):
+class ParcelInput(ReportPart):
     tracking_number = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default=""
     )
@@ -111,12 +90,12 @@ class ParcelInput(StrictSerializer):
     recipient = PartyInput(required=False, allow_null=True, default=None)
 
 
-class SelectorInput(StrictSerializer):
+class SelectorInput(ReportPart):
     type = serializers.ChoiceField(choices=[t.value for t in SelectorType])
     value = serializers.CharField(max_length=500)
 
 
-class ReportInput(StrictSerializer):
+class ReportInput(ReportPart):
     client_id = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=Kind.choices)
     handling = serializers.ChoiceField(choices=Handling.choices, default=Handling.GREEN)
@@ -180,27 +159,3 @@ def parse_report(data: object) -> tuple[dict | None, dict[str, list[str]]]:
     if parser.is_valid():
         return dict(parser.validated_data), {}
     return None, flatten_errors(parser.errors)
-
-
-def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as one level of paths a client can map to its form fields."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if isinstance(key, int):
-                # DRF reports a list's item errors as {index: errors}.
-                path = f"{prefix}[{key}]"
-            elif key == "non_field_errors" and prefix:
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_errors(value, path))
-    elif isinstance(errors, list) and errors and all(isinstance(e, (dict, list)) for e in errors):
-        for index, value in enumerate(errors):
-            if value:
-                flat.update(flatten_errors(value, f"{prefix}[{index}]"))
-    elif isinstance(errors, list):
-        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
-    else:
-        flat[prefix or "non_field_errors"] = [str(errors)]
-    return flat

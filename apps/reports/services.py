@@ -6,15 +6,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Officer
-from apps.core.events import enqueue_on_commit, publish_on_commit
-from apps.crossmatch.extract import extract_from_report
-from apps.crossmatch.services import names_index_add
-from apps.dashboard.services import counters_add_report
-from apps.intel.services import effectiveness_record_report
 from apps.operations.models import Room
 from apps.operations.selectors import officer_is_room_member
 
-from . import events
+from . import events, hooks
+from .extract import extract_from_report
 from .inputs import parse_report
 from .models import Parcel, Party, PartyRole, Report, ReportRecipient, Seizure, Selector
 from .selectors import report_access, reports_visible_to, with_details
@@ -145,9 +141,6 @@ def _save(room, author, parsed, selectors, recipients, amends) -> Report:
     for position, person in enumerate(parsed["people"]):
         parties.append(Party(report=report, role=PartyRole.PERSON, position=position, **person))
     Party.objects.bulk_create(parties)
-    # Blocking keys go in with the report, so two reports matched at the same
-    # time always find each other from one side or the other.
-    names_index_add(report, parties)
     Selector.objects.bulk_create(
         Selector(
             report=report,
@@ -161,15 +154,13 @@ def _save(room, author, parsed, selectors, recipients, amends) -> Report:
     ReportRecipient.objects.bulk_create(
         ReportRecipient(report=report, officer=officer) for officer in recipients
     )
-    delta = counters_add_report(report, seizures)
-
     report = with_details(Report.objects.filter(pk=report.pk)).get()
-    effectiveness_record_report(report)
+    # The name index, the running totals, indicator effectiveness and the
+    # matching task: the apps above register them (see hooks.py), and they run
+    # in this transaction, so two reports matched at the same time always find
+    # each other from one side or the other.
     events.report_created_on_commit(report, report_access(report))
-    events.stats_delta_on_commit(report.room.operation_id, delta)
-    from apps.crossmatch.tasks import match_report_task
-
-    enqueue_on_commit(match_report_task, report.pk)
+    hooks.report_saved(hooks.SavedReport(report, parties, list(seizures)))
     return report
 
 

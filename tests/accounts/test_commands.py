@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Agency, Officer
 from apps.dashboard.models import Counter
 from apps.operations.models import Operation, Participation, Room, RoomMembership
-from apps.operations.management.commands.load_demo import COUNTRIES
+from apps.reports.management.commands.load_demo import COUNTRIES
 from apps.reports.models import Report
 from apps.reports.services import report_create
 

@@ -146,8 +146,8 @@ class Server:
 
 
 def http_json(url: str, *, method: str = "GET", body=None, token: str | None = None,
-              timeout: float = 10) -> tuple[int, object]:  # fmt: skip
-    headers = {"Accept": "application/json"}
+              timeout: float = 10, headers: dict | None = None) -> tuple[int, object]:  # fmt: skip
+    headers = {"Accept": "application/json", **(headers or {})}
     data = None
     if body is not None:
         data = json.dumps(body).encode()
@@ -283,7 +283,10 @@ def start_server(stack: Stack, log_dir: Path) -> Server:
         if not server.alive():
             raise RuntimeError(f"uvicorn exited:\n{server.log_tail()}")
         try:
-            status, _ = http_json(f"{server.http}/healthz/", timeout=1)
+            # as a TLS proxy would ask: a server with SECURE_SSL_REDIRECT answers too
+            status, _ = http_json(
+                f"{server.http}/healthz/", timeout=1, headers={"X-Forwarded-Proto": "https"}
+            )
             if status == 200:
                 return server
         except OSError:

@@ -516,11 +516,14 @@ def test_the_docs_page_is_served(world, api_as):
 
     # when
     response = client.get("/api/v1/docs/")
+    script = client.get("/api/v1/docs/?script=")
 
-    # then
+    # then: the page loads its script from a URL (it runs under the CSP), and that names the schema
     assert response.status_code == 200
     assert b"commandcentre API" in response.content
-    assert b"/api/v1/schema/" in response.content
+    assert b'<script src="/api/v1/docs/?script="></script>' in response.content
+    assert script.status_code == 200
+    assert b"/api/v1/schema/" in script.content
 
 
 # --- the documented shape is the shape sent --------------------------------------------------

@@ -842,11 +842,14 @@ async def test_a_socket_that_fails_while_connecting_leaves_no_watcher_behind(
     bg = WebsocketCommunicator(application, path, auth(keys["bg.officer"]))
 
     # when the consumer fails in connect
-    with pytest.raises(ConnectionError):
-        await bg.connect(timeout=WAIT)
-        await bg.receive_output(timeout=WAIT)
+    connected, _ = await bg.connect(timeout=WAIT)
 
-    # then nothing it started lives on to put its seat in the room
+    # then the client is told to try again (1013), not left with a broken socket
+    assert connected is True
+    event = await bg.receive_json_from(timeout=WAIT)
+    assert (event["type"], event["code"]) == ("error", "unavailable")
+    assert await closed_with(bg) == 1013
+    # and nothing it started lives on to put its seat in the room
     await asyncio.sleep(0.3)
     assert await store.seats(f"room.{world.postal.pk}") == []
 
@@ -875,3 +878,149 @@ async def until_true(condition, timeout: float = WAIT) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+# --- origins, unknown paths, resume limits ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "origin, allowed",
+    [
+        ("http://127.0.0.1", True),
+        ("https://127.0.0.1", True),
+        ("http://localhost", True),
+        ("http://127.0.0.1:8000", True),  # the port the socket came in on
+        ("HTTP://127.0.0.1:8000/", True),
+        ("http://127.0.0.1:9999", False),  # same host, another port: another site
+        ("https://127.0.0.1:8443", False),
+        ("ftp://127.0.0.1", False),
+        ("http://evil.example", False),
+        ("http://127.0.0.1.evil.example", False),
+        ("http://127.0.0.1/path", False),
+        ("http://user@127.0.0.1", False),
+        ("null", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_an_origin_is_compared_by_scheme_host_and_port(origin, allowed):
+    from apps.core.origins import origin_allowed
+
+    scope = {"headers": [(b"host", b"127.0.0.1:8000")], "server": ("127.0.0.1", 8000)}
+
+    assert origin_allowed(origin, scope) is allowed
+
+
+def test_with_https_enforced_only_https_origins_are_allowed(settings):
+    from apps.core.origins import origin_allowed
+
+    settings.SECURE_SSL_REDIRECT = True
+    scope = {"headers": [(b"host", b"cc.example.org")], "server": ("10.0.0.5", 8000)}
+    settings.ALLOWED_HOSTS = ["cc.example.org"]
+
+    assert origin_allowed("https://cc.example.org", scope) is True
+    assert origin_allowed("http://cc.example.org", scope) is False
+    assert origin_allowed("https://cc.example.org:8000", scope) is True  # the server's own port
+    assert origin_allowed("https://cc.example.org:9000", scope) is False
+
+
+def test_trusted_and_configured_origins(settings):
+    from apps.core.origins import origin_allowed
+
+    scope = {"headers": [(b"host", b"127.0.0.1:8000")], "server": ("127.0.0.1", 8000)}
+    settings.CSRF_TRUSTED_ORIGINS = ["https://proxy.example:8443"]
+    assert origin_allowed("https://proxy.example:8443", scope) is True
+
+    # WS_ALLOWED_ORIGINS, once set, is the whole list
+    settings.WS_ALLOWED_ORIGINS = ["https://cc.example.org"]
+    assert origin_allowed("https://cc.example.org", scope) is True
+    assert origin_allowed("http://127.0.0.1", scope) is False
+    assert origin_allowed("https://proxy.example:8443", scope) is False
+
+
+async def test_a_page_on_another_port_cannot_open_a_socket(world, keys, sockets):
+    # given an officer's credential sent from a page on the same host but another port
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:9999")]
+    foreign = await sockets(f"/ws/rooms/{world.postal.pk}/", headers + auth(keys["gr.officer"])[1:])
+    own = await sockets(
+        f"/ws/rooms/{world.postal.pk}/",
+        [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
+        + auth(keys["gr.officer"])[1:],
+    )
+
+    # when both connect; then only the page of the server's own origin gets in
+    assert (await foreign.connect(timeout=WAIT))[0] is False
+    assert (await own.connect(timeout=WAIT))[0] is True
+
+
+@pytest.mark.parametrize("path", ["/ws/rooms/abc/", "/ws/nothing/", "/ws/rooms/1/extra/", "/"])
+async def test_an_unknown_socket_path_is_refused_with_4404(world, keys, sockets, path):
+    communicator = await connect(sockets, path, auth(keys["gr.officer"]))
+
+    event = await communicator.receive_json_from(timeout=WAIT)
+    assert event == {"type": "error", "code": "not_found", "message": "No such socket."}
+    assert await closed_with(communicator) == 4404
+
+
+async def test_resumes_over_the_rate_are_refused_and_do_nothing(
+    world, keys, sockets, post, settings, monkeypatch
+):
+    # given three reports and a room socket allowed two resumes (and no refill to speak of)
+    settings.WS_RESUMES_BURST = 2
+    settings.WS_RESUMES_PER_SECOND = 0.001
+    for _ in range(3):
+        await sync_to_async(post)(world.gr_officer, world.postal)
+    from apps.reports import consumers as room_consumers
+
+    queries = []
+    real_resume = room_consumers._resume
+    monkeypatch.setattr(
+        room_consumers, "_resume", lambda *a: queries.append(a[2]) or real_resume(*a)
+    )
+    bg = await join_room(sockets, world.postal, keys["bg.officer"])
+
+    # when it sends three resumes
+    for _ in range(3):
+        await bg.send_json_to({"type": "resume", "after_seq": 0})
+
+    # then two are answered in full, the third is refused without a query
+    answered = await events_of(bg, 9, {"report.created", "resume.done", "error"})
+    assert [e["type"] for e in answered] == (["report.created"] * 3 + ["resume.done"]) * 2 + [
+        "error"
+    ]
+    assert answered[-1] == {
+        "type": "error",
+        "code": "rate_limited",
+        "message": "At most 0.001 resumes per second; send the next one after resume.done.",
+        "after_seq": 0,
+    }
+    assert queries == [0, 0]
+    assert await bg.receive_nothing(timeout=0.2)
+
+
+async def test_queued_resumes_stop_when_the_socket_is_closed_for_being_slow(
+    world, keys, sockets, post, monkeypatch
+):
+    # given ten reports and a socket whose outbox holds three frames
+    for _ in range(10):
+        await sync_to_async(post)(world.gr_officer, world.postal)
+    monkeypatch.setattr(core_sockets, "OUTBOX_SIZE", 3)
+    from apps.reports import consumers as room_consumers
+
+    queries = []
+    real_resume = room_consumers._resume
+    monkeypatch.setattr(
+        room_consumers, "_resume", lambda *a: queries.append(a[2]) or real_resume(*a)
+    )
+    bg = await connect(sockets, f"/ws/rooms/{world.postal.pk}/", auth(keys["bg.officer"]))
+
+    # when it sends five resumes at once, the first of which overflows the outbox
+    for _ in range(5):
+        await bg.send_json_to({"type": "resume", "after_seq": 0})
+
+    # then the socket is closed as too slow, and the queued resumes did no work
+    while (message := await bg.receive_output(timeout=WAIT))["type"] != "websocket.close":
+        pass
+    assert message["code"] == 4008
+    await asyncio.sleep(0.2)  # let any queued frame run, were it still going to
+    assert queries == [0]

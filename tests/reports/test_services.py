@@ -13,6 +13,7 @@ from django.db import transaction
 from apps.crossmatch.tasks import match_report_task
 from apps.dashboard.models import Counter
 from apps.operations.models import Phase
+from apps.reports import hooks
 from apps.reports.models import Parcel, Party, Report, ReportRecipient, Seizure, Selector
 from apps.reports.services import ReportInvalid, ReportRefused, report_create
 
@@ -101,13 +102,14 @@ def test_report_create_saves_the_report_and_everything_it_carries(world):
 
 
 def test_a_failure_inside_the_write_path_writes_nothing_and_loses_no_seq(world, rows, monkeypatch):
-    # given: the last step of the transaction (the running totals) fails
+    # given: the last step of the transaction (a hook registered after all the
+    # others: name index, totals, effectiveness, matching) fails
     before = rows()
 
-    def broken(report, seizures):
+    def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("apps.reports.services.counters_add_report", broken)
+    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
 
     # when
     with pytest.raises(RuntimeError):
@@ -626,10 +628,10 @@ def test_nothing_is_published_when_the_write_path_fails(
     # given
     before = rows()
 
-    def broken(report, seizures):
+    def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("apps.reports.services.counters_add_report", broken)
+    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
 
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

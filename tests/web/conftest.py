@@ -133,7 +133,8 @@ def browser(web_server):
 def sign_in(browser, web_server):
     """sign_in(username, viewport=LAPTOP, tz="Europe/Brussels") -> a signed-in page in its own context.
 
-    Each page records script errors in `page.errors`; the test fails if any happened.
+    Each page records script errors and CSP violations in `page.errors`; the test fails
+    if any happened.
     """
     contexts = []
 
@@ -146,6 +147,12 @@ def sign_in(browser, web_server):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # what the Content-Security-Policy blocked (an inline script, a style attribute...)
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text
+            and page.errors.append(message.text),
+        )
         page.goto("/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(DEMO_PASSWORD)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Country
 from apps.core.audit import alert_reports_shown, audit_read
-from apps.crossmatch.normalise import SelectorType
+from apps.reports.normalise import SelectorType
 from apps.operations.selectors import may_start_operations
 from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCategory, SiteType
 

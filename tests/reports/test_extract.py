@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from apps.crossmatch.extract import (
+from apps.reports.extract import (
     KNOWN_MARKETPLACES,
     ExtractedSelector,
     extract_from_report,

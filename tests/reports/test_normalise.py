@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from apps.crossmatch.normalise import (
+from apps.reports.normalise import (
     FOLDED_TYPES,
     InvalidSelector,
     SelectorType,
