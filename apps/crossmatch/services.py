@@ -13,6 +13,7 @@ is not used to find candidates, so a hub's address never alerts on everything.
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 
 from collections import Counter
 
@@ -189,7 +190,7 @@ def place_keys(entity: str, value: str, country: str | None) -> set[str]:
 
 
 def party_keys(
-    *, name: str, date_of_birth, address: str, company: str, country: str | None
+    *, name: str, date_of_birth: date | None, address: str, company: str, country: str | None
 ) -> list[tuple[str, str]]:
     """(entity, key) blocking rows of one party: its name, address and company.
 

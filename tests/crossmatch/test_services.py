@@ -153,7 +153,9 @@ def test_a_typo_in_an_address_is_a_fuzzy_address_match_with_its_reasons(world, p
         parcel={"recipient": {"address": "Hauptstraße 12, 10115 Berlin"}},
     )
 
-    second = post(world.bg_officer, world.postal, "intel", people=[{"address": "Haupstr. 12, Berlin"}])
+    second = post(
+        world.bg_officer, world.postal, "intel", people=[{"address": "Haupstr. 12, Berlin"}]
+    )
 
     match = Match.objects.get(selector_type="address")
     assert (match.kind, match.report_a_id, match.report_b_id) == ("fuzzy", first.pk, second.pk)
@@ -162,9 +164,15 @@ def test_a_typo_in_an_address_is_a_fuzzy_address_match_with_its_reasons(world, p
 
 
 def test_the_neighbours_address_is_not_a_match(world, post):
-    post(world.gr_officer, world.postal, "hit", parcel={"recipient": {"address": "Hauptstraße 12, 10115 Berlin"}})
+    post(
+        world.gr_officer,
+        world.postal,
+        "hit",
+        parcel={"recipient": {"address": "Hauptstraße 12, 10115 Berlin"}},
+    )
 
-    post(world.bg_officer, world.postal, "intel", people=[{"address": "Hauptstraße 14, 10115 Berlin"}])
+    neighbour = [{"address": "Hauptstraße 14, 10115 Berlin"}]
+    post(world.bg_officer, world.postal, "intel", people=neighbour)
 
     assert not Match.objects.filter(selector_type="address").exists()
 
