@@ -2,15 +2,27 @@
 
 import asyncio
 
+import pycountry
+import pytest
 from rest_framework.authtoken.models import Token
+
+from apps.accounts.models import Country
 
 from apps.intel.simulation import Http
 from apps.reports.models import Report
 from tests.factories import report_data
 
 
+@pytest.fixture
+def countries(transactional_db):
+    """The countries the data migration loads; an earlier transactional test's flush took them."""
+    Country.objects.bulk_create(
+        [Country(code=c.alpha_2, name=c.name) for c in pycountry.countries], ignore_conflicts=True
+    )
+
+
 def test_the_simulators_client_posts_a_report_and_reads_the_answers(
-    transactional_db, world, live_server
+    countries, world, live_server
 ):
     token = Token.objects.get(user=world.gr_officer).key
     data = report_data("update", body="Hub 3 staffed.")
