@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from apps.core.events import publish_on_commit
 
 from .events import access_changed, officer_group
-from .models import Agency, Country, Officer
+from .models import Agency, AgencyKind, Country, Officer, Role
 from .selectors import token_expired
 
 audit = logging.getLogger("commandcentre.audit")
@@ -26,7 +26,7 @@ def agency_get_or_create(*, country: str, name: str, kind: str) -> Agency:
     """The agency of that name in that country, created with `kind` if new."""
     if not Country.objects.filter(code=country.upper()).exists():
         raise AccountError(f"Unknown country code {country!r}: use ISO 3166-1 alpha-2.")
-    if kind not in dict(Agency._meta.get_field("kind").choices):
+    if kind not in AgencyKind.values:
         raise AccountError(f"Unknown agency kind {kind!r}.")
     agency, _ = Agency.objects.get_or_create(
         country_id=country.upper(), name=name, defaults={"kind": kind}
@@ -46,7 +46,7 @@ def officer_create(
 ) -> Officer:
     """Create an officer of `agency` with a password that passes AUTH_PASSWORD_VALIDATORS
     and an API token."""
-    if role not in dict(Officer._meta.get_field("role").choices):
+    if role not in Role.values:
         raise AccountError(f"Unknown role {role!r}.")
     if Officer.objects.filter(username=username).exists():
         raise AccountError(f"An officer named {username!r} already exists.")

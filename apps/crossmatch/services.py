@@ -12,10 +12,10 @@ is not used to find candidates, so a hub's address never alerts on everything.
 """
 
 import logging
+from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
-
-from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -44,6 +44,8 @@ from .names import (
 )
 
 logger = logging.getLogger(__name__)
+# (selector type, normalised value) pairs the operation's analysts set aside
+Excluded = Set[tuple[str, str]]
 PERSON, ADDRESS, COMPANY = "person", "address", "company"
 FUZZY_TYPES = (PERSON, ADDRESS, COMPANY)
 # A fuzzy candidate is a match from this score on, per entity.
@@ -327,14 +329,14 @@ def _normalised(entity: str, value: str) -> str:
         return ""
 
 
-def _exact_or_excluded(entity: str, a: str, b: str, excluded: set[tuple[str, str]]) -> bool:
+def _exact_or_excluded(entity: str, a: str, b: str, excluded: Excluded) -> bool:
     """An address or company the exact path matches already, or one set aside there."""
     na, nb = _normalised(entity, a), _normalised(entity, b)
     return na == nb or (entity, na) in excluded or (entity, nb) in excluded
 
 
 def _entity_candidates(
-    report: Report, party: Party, entity: str, excluded: set[tuple[str, str]]
+    report: Report, party: Party, entity: str, excluded: Excluded
 ) -> list[Candidate]:
     country = report.country_id
     field_name = "name" if entity == PERSON else entity
@@ -349,9 +351,9 @@ def _entity_candidates(
     others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
     frequency, names_stored = None, None
     if entity == PERSON:
-        frequency, names_stored = _token_frequency(
-            [(value, country)] + [(o.name, o.report.country_id) for o in others]
-        )
+        names: list[tuple[str, str | None]] = [(value, country)]
+        names += [(o.name, o.report.country_id) for o in others]
+        frequency, names_stored = _token_frequency(names)
     found = []
     for other in others:
         other_value = getattr(other, field_name)
@@ -375,9 +377,7 @@ def _entity_candidates(
     return found
 
 
-def fuzzy_candidates(
-    report: Report, excluded: set[tuple[str, str]] | frozenset = frozenset()
-) -> list[Candidate]:
+def fuzzy_candidates(report: Report, excluded: Excluded = frozenset()) -> list[Candidate]:
     """Earlier people, addresses and companies similar to this report's, scored.
 
     Each side's value is kept as written (`value` of the earlier report,

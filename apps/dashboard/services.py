@@ -1,6 +1,7 @@
 """Writes of the running totals: upserts that add, never read-then-write."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol
 
 from django.db import connection
@@ -28,7 +29,7 @@ class Countable(Protocol):
     handling: str
     checks_count: int | None
     outcome: str
-    created_at: object
+    created_at: datetime
 
 
 def report_is_hit(report: Countable) -> bool:

@@ -202,14 +202,15 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     numbers = sorted(merged)
     existing: dict[str, ScoredParcel] = {}
     for start in range(0, len(numbers), 500):
-        for parcel in (
+        for locked in (
             ScoredParcel.objects.select_for_update()
             .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 500])
             .order_by("tracking_number")
         ):
-            existing[parcel.tracking_number] = parcel
+            existing[locked.tracking_number] = locked
     deltas: dict[int, dict[str, int]] = {}
-    new, changed = [], []
+    new: list[ScoredParcel] = []
+    changed: list[ScoredParcel] = []
     now = timezone.now()
     for number in numbers:
         ids, score = merged[number]

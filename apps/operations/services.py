@@ -150,6 +150,6 @@ def operation_phase_advance(*, operation: Operation, phase: str) -> Operation:
     """Move the operation forward to `phase` (never back)."""
     if phase not in Phase.values:
         raise OperationError(f"Unknown phase {phase!r}.")
-    if PHASE_ORDER.index(phase) <= PHASE_ORDER.index(operation.phase):
+    if PHASE_ORDER.index(Phase(phase)) <= PHASE_ORDER.index(Phase(operation.phase)):
         raise OperationError("An operation only moves forward through its phases.")
     return operation_phase_set(operation=operation, phase=phase)

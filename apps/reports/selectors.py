@@ -43,15 +43,18 @@ def viewers_for(officers: list[Officer]) -> dict[int, Viewer]:
             rooms[agency_id].add(room_id)
     viewers = {}
     for officer in officers:
-        allowed = officer.is_active and officer.agency_id in agency_ids
+        agency = officer.agency_id if officer.is_active else None
+        allowed = agency is not None and agency in agency_ids
         coordinates = allowed and officer.role == Role.COORDINATOR
         viewers[officer.pk] = Viewer(
             officer_id=officer.pk,
             agency_id=officer.agency_id,
-            operation_ids=frozenset(operations[officer.agency_id]) if allowed else frozenset(),
-            room_ids=frozenset(rooms[officer.agency_id]) if allowed else frozenset(),
+            operation_ids=frozenset(operations[agency]) if agency in operations else frozenset(),
+            room_ids=frozenset(rooms[agency]) if agency in rooms else frozenset(),
             coordinated_operation_ids=(
-                frozenset(coordinating[officer.agency_id]) if coordinates else frozenset()
+                frozenset(coordinating[agency])
+                if coordinates and agency in coordinating
+                else frozenset()
             ),
             is_active=officer.is_active,
         )

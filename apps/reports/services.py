@@ -66,7 +66,7 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
         raise ReportRefused("not_member", "Your agency is not a member of this room.")
 
     parsed, errors = parse_report(data)
-    if errors:
+    if parsed is None or errors:
         raise ReportInvalid(errors)
     existing = _existing(author, parsed["client_id"])
     if existing is not None:
@@ -75,7 +75,8 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
     if room.operation.is_closed:
         raise ReportRefused("operation_closed", "The operation is closed; it is read-only.")
 
-    country = author.agency.country_id
+    country = author.agency.country_id if author.agency else None
+    assert isinstance(data, dict)  # parse_report refused anything else
     selectors, selector_errors = extract_from_report(data, default_region=country)
     errors.update({path: [message] for path, message in selector_errors.items()})
     recipients = _recipients(parsed["recipients"], room, errors)

@@ -1,5 +1,6 @@
 """The house's floors (docs/architecture.md), checked on the code as it stands."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,15 @@ def test_no_module_imports_itself_through_others():
                 if len(component) > 1:
                     cycles.append(sorted(component))
     assert index and cycles == []
+
+
+def test_services_and_selectors_type_check():
+    """mypy (with django-stubs) on the service and selector layers: no errors."""
+    layers = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("apps/*/services.py"))
+    layers += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("apps/*/selectors.py"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", *layers],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
