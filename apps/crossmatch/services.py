@@ -3,12 +3,19 @@
 Exact matches come from the selector index (type, normalised value); fuzzy
 matches of people, addresses and companies from the blocking index of name
 keys. Candidates always come from an index, never from a scan of reports.
+
+Over-correlation: a value in more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR
+reports is set aside for exact matching (and listed as an ExcludedSelector);
+for fuzzy addresses and companies, a blocking key held by more than that many
+earlier parties (a postal hub's street, postcode, number) is a stop key and
+is not used to find candidates, so a hub's address never alerts on everything.
 """
 
 import logging
-from dataclasses import dataclass, field
-
 from collections import Counter
+from collections.abc import Set
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -16,21 +23,37 @@ from django.utils import timezone
 
 from apps.reports.hooks import SavedReport
 from apps.reports.models import Party, Report, Selector
+from apps.reports.normalise import InvalidSelector, normalise
 from apps.reports.selectors import with_details
 
 from . import hooks
 from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
 from .names import (
+    ADDRESS_MATCH_THRESHOLD,
+    COMPANY_MATCH_THRESHOLD,
     PERSON_MATCH_THRESHOLD,
     PersonRecord,
+    address_keys,
+    address_score,
     analyse_name,
+    company_keys,
+    company_score,
     name_tokens,
     person_keys,
     person_score,
 )
 
 logger = logging.getLogger(__name__)
-FUZZY_TYPES = ("person", "address", "company")
+# (selector type, normalised value) pairs the operation's analysts set aside
+Excluded = Set[tuple[str, str]]
+PERSON, ADDRESS, COMPANY = "person", "address", "company"
+FUZZY_TYPES = (PERSON, ADDRESS, COMPANY)
+# A fuzzy candidate is a match from this score on, per entity.
+FUZZY_THRESHOLDS = {
+    PERSON: PERSON_MATCH_THRESHOLD,
+    ADDRESS: ADDRESS_MATCH_THRESHOLD,
+    COMPANY: COMPANY_MATCH_THRESHOLD,
+}
 
 
 @dataclass
@@ -97,7 +120,7 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
             "selector_type", "normalised"
         )
     )
-    candidates = exact_candidates(report, excluded) + fuzzy_candidates(report)
+    candidates = exact_candidates(report, excluded) + fuzzy_candidates(report, excluded)
     others = {
         r.pk: r
         for r in with_details(Report.objects.select_related("room__operation")).filter(
@@ -137,7 +160,6 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
     return created
 
 
-PERSON = "person"
 # Rows read per blocking key: a key as common as a frequent given name then
 # costs no more than a rare one, so matching time does not grow with the data.
 ROWS_PER_KEY = 64
@@ -163,14 +185,41 @@ def person_blocking_keys(name: str, date_of_birth, country: str | None) -> set[s
     return {key[:64] for key in keys}
 
 
-def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
-    """Blocking keys of the people a report names, written with the report."""
+def place_keys(entity: str, value: str, country: str | None) -> set[str]:
+    """Blocking keys of an address or a company name."""
+    keys = address_keys(value, country) if entity == ADDRESS else company_keys(value, country)
+    return {key[:64] for key in keys}
+
+
+def party_keys(
+    *, name: str, date_of_birth: date | None, address: str, company: str, country: str | None
+) -> list[tuple[str, str]]:
+    """(entity, key) blocking rows of one party: its name, address and company.
+
+    The one recipe both write paths use (a posted report, a bulk import).
+    """
     rows = []
-    for party in parties:
-        if party.name.strip():
-            for key in person_blocking_keys(party.name, party.date_of_birth, report.country_id):
-                rows.append(NameKey(report=report, party=party, entity=PERSON, key=key))
-    return rows
+    if name.strip():
+        rows += [(PERSON, key) for key in person_blocking_keys(name, date_of_birth, country)]
+    for entity, value in ((ADDRESS, address), (COMPANY, company)):
+        if value.strip():
+            rows += [(entity, key) for key in place_keys(entity, value, country)]
+    return sorted(rows)
+
+
+def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
+    """Blocking keys of the people, addresses and companies a report names."""
+    return [
+        NameKey(report=report, party=party, entity=entity, key=key)
+        for party in parties
+        for entity, key in party_keys(
+            name=party.name,
+            date_of_birth=party.date_of_birth,
+            address=party.address,
+            company=party.company,
+            country=report.country_id,
+        )
+    ]
 
 
 def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
@@ -200,7 +249,7 @@ def names_index_add_report(saved: SavedReport) -> None:
 
 
 def names_index_add(report: Report, parties: list[Party]) -> None:
-    """Everything fuzzy matching needs about the people of a new report."""
+    """Everything fuzzy matching needs about the people, addresses and companies of a report."""
     NameKey.objects.bulk_create(name_keys_for_parties(report, parties), ignore_conflicts=True)
     name_token_counts_add([(p.name, report.country_id) for p in parties])
 
@@ -215,9 +264,8 @@ def _token_frequency(names: list[tuple[str, str | None]]):
     return (lambda token: counts.get(token[:64], 0) / total), total
 
 
-def _blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
-    """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
-    shared: Counter = Counter()
+def _key_rows(entity: str, keys: set[str], exclude_report_id: int, per_key: int) -> list:
+    """(key, party_id) rows of other reports' parties holding `keys`, at most `per_key` a key."""
     if connection.vendor == "postgresql":
         sql = (
             "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
@@ -225,55 +273,120 @@ def _blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
             "WHERE entity = %s AND key = k.key AND report_id <> %s LIMIT %s) nk"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [sorted(keys), PERSON, exclude_report_id, ROWS_PER_KEY])
-            rows = cursor.fetchall()
-    else:
-        rows = []
-        for key in keys:
-            rows += [
-                (key, party_id)
-                for party_id in NameKey.objects.filter(entity=PERSON, key=key)
-                .exclude(report_id=exclude_report_id)
-                .values_list("party_id", flat=True)[:ROWS_PER_KEY]
-            ]
-    for key, party_id in rows:
+            cursor.execute(sql, [sorted(keys), entity, exclude_report_id, per_key])
+            return cursor.fetchall()
+    rows = []
+    for key in sorted(keys):
+        rows += [
+            (key, party_id)
+            for party_id in NameKey.objects.filter(entity=entity, key=key)
+            .exclude(report_id=exclude_report_id)
+            .values_list("party_id", flat=True)[:per_key]
+        ]
+    return rows
+
+
+def _blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
+    """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
+    shared: Counter = Counter()
+    for key, party_id in _key_rows(PERSON, keys, exclude_report_id, ROWS_PER_KEY):
         shared[party_id] += DOB_KEY_WEIGHT if key.startswith("d:") else 1
     return shared
 
 
-def fuzzy_candidates(report: Report) -> list[Candidate]:
-    """Earlier people whose names share blocking keys with this report's, scored."""
-    found: list[Candidate] = []
-    for party in report.parties.all():
-        if not party.name.strip():
-            continue
-        keys = person_blocking_keys(party.name, party.date_of_birth, report.country_id)
-        blocked = _blocked_parties(keys, report.pk)
-        party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
-        this = PersonRecord(party.name, party.date_of_birth, report.country_id)
-        others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
-        names: list[tuple[str, str | None]] = [(party.name, report.country_id)]
+def _blocked_places(entity: str, keys: set[str], exclude_report_id: int) -> Counter:
+    """Earlier parties sharing keys with an address or company, ranked by shared keys.
+
+    A key held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR parties is a
+    stop key (a hub's address, a generic word) and finds nobody.
+    """
+    cap = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
+    rows = _key_rows(entity, keys, exclude_report_id, cap + 1)
+    held = Counter(key for key, _ in rows)
+    return Counter(party_id for key, party_id in rows if held[key] <= cap)
+
+
+def _score(entity: str, a: Party, b: Party, frequency, count) -> tuple[float, list[str]]:
+    """Score of two parties' `entity`, reasons quoting a first (the earlier report's)."""
+    country_a, country_b = a.report.country_id, b.report.country_id
+    if entity == PERSON:
+        return person_score(
+            PersonRecord(a.name, a.date_of_birth, country_a),
+            PersonRecord(b.name, b.date_of_birth, country_b),
+            token_frequency=frequency,
+            name_count=count,
+        )
+    scorer = address_score if entity == ADDRESS else company_score
+    return scorer(
+        getattr(a, entity), getattr(b, entity), country_a=country_a, country_b=country_b
+    )
+
+
+def _normalised(entity: str, value: str) -> str:
+    try:
+        return normalise(entity, value)
+    except InvalidSelector:
+        return ""
+
+
+def _exact_or_excluded(entity: str, a: str, b: str, excluded: Excluded) -> bool:
+    """An address or company the exact path matches already, or one set aside there."""
+    na, nb = _normalised(entity, a), _normalised(entity, b)
+    return na == nb or (entity, na) in excluded or (entity, nb) in excluded
+
+
+def _entity_candidates(
+    report: Report, party: Party, entity: str, excluded: Excluded
+) -> list[Candidate]:
+    country = report.country_id
+    field_name = "name" if entity == PERSON else entity
+    value = getattr(party, field_name)
+    if entity == PERSON:
+        blocked = _blocked_parties(
+            person_blocking_keys(value, party.date_of_birth, country), report.pk
+        )
+    else:
+        blocked = _blocked_places(entity, place_keys(entity, value, country), report.pk)
+    party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
+    others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
+    frequency, names_stored = None, None
+    if entity == PERSON:
+        names: list[tuple[str, str | None]] = [(value, country)]
         names += [(o.name, o.report.country_id) for o in others]
         frequency, names_stored = _token_frequency(names)
-        for other in others:
-            score, reasons = person_score(
-                this,
-                PersonRecord(other.name, other.date_of_birth, other.report.country_id),
-                token_frequency=frequency,
-                name_count=names_stored,
+    found = []
+    for other in others:
+        other_value = getattr(other, field_name)
+        if entity != PERSON and _exact_or_excluded(entity, value, other_value, excluded):
+            continue
+        earlier, later = (other, party) if other.report_id < report.pk else (party, other)
+        score, reasons = _score(entity, earlier, later, frequency, names_stored)
+        if score < FUZZY_THRESHOLDS[entity]:
+            continue
+        found.append(
+            Candidate(
+                other_id=other.report_id,
+                kind=MatchKind.FUZZY,
+                selector_type=entity,
+                value=getattr(earlier, field_name),
+                value_b=getattr(later, field_name),
+                score=round(min(max(score, 0.0), 1.0), 4),
+                reasons=reasons,
             )
-            if score < PERSON_MATCH_THRESHOLD:
-                continue
-            earlier, later = (other, party) if other.report_id < report.pk else (party, other)
-            found.append(
-                Candidate(
-                    other_id=other.report_id,
-                    kind=MatchKind.FUZZY,
-                    selector_type=PERSON,
-                    value=earlier.name,
-                    value_b=later.name,
-                    score=round(min(max(score, 0.0), 1.0), 4),
-                    reasons=reasons,
-                )
-            )
+        )
+    return found
+
+
+def fuzzy_candidates(report: Report, excluded: Excluded = frozenset()) -> list[Candidate]:
+    """Earlier people, addresses and companies similar to this report's, scored.
+
+    Each side's value is kept as written (`value` of the earlier report,
+    `value_b` of the later), so disclosure can show each side only to its readers.
+    """
+    found: list[Candidate] = []
+    for party in report.parties.all():
+        values = (party.name, party.address, party.company)
+        for entity, value in zip(FUZZY_TYPES, values, strict=True):
+            if value.strip():
+                found += _entity_candidates(report, party, entity, excluded)
     return found

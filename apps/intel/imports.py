@@ -6,7 +6,8 @@ The path of a row:
 2. prepared (`row_prepare`, pure, may run in worker processes): the import columns
    checked, the report validated by the same schema as the API
    (apps/reports/inputs.ReportInput), its selectors extracted
-   (apps/reports/extract.extract_from_report) and its people's blocking keys made;
+   (apps/reports/extract.extract_from_report) and its parties' blocking keys made
+   (names, addresses, companies: apps/crossmatch/services.party_keys);
 3. written by `BatchWriter`, a batch per transaction: rows imported before are
    skipped (ImportedReport, by the row's key), seq numbers are handed out under
    one lock of the room, then reports, seizures, parcels, parties, name keys,
@@ -45,7 +46,7 @@ from apps.core.events import enqueue_on_commit
 from apps.reports.extract import ExtractedSelector, extract_from_report
 from apps.crossmatch.models import NameKey
 from apps.reports.normalise import fold_text
-from apps.crossmatch.services import PERSON, name_token_counts_add, person_blocking_keys
+from apps.crossmatch.services import name_token_counts_add, party_keys
 from apps.crossmatch.services import report_match
 from apps.dashboard.services import counters_add, report_counter_rows
 from apps.operations.models import Operation, Room, RoomMembership
@@ -100,7 +101,7 @@ class Prepared:
     parsed: dict
     selectors: list[ExtractedSelector]
     # blocking keys per party, in the order parties are written (sender, recipient, people)
-    party_keys: list[list[str]] = field(default_factory=list)
+    party_keys: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -187,12 +188,16 @@ class RowPreparer:
             agency_kind=agency_kind,
             parsed=parsed,
             selectors=selectors,
-            # The write path's keys (apps/crossmatch/services.name_keys_for_parties),
-            # made here so that worker processes share the work.
+            # The write path's keys (apps/crossmatch/services.party_keys: people,
+            # addresses, companies), made here so that worker processes share the work.
             party_keys=[
-                sorted(person_blocking_keys(party["name"], party.get("date_of_birth"), country))
-                if party.get("name", "").strip()
-                else []
+                party_keys(
+                    name=party.get("name", ""),
+                    date_of_birth=party.get("date_of_birth"),
+                    address=party.get("address", ""),
+                    company=party.get("company", ""),
+                    country=country,
+                )
                 for _, party in _parties(parsed)
             ],
         )
@@ -465,11 +470,11 @@ class BatchWriter:
             # in index order: neighbouring keys land on the same index pages
             sorted(
                 (
-                    (rid, pid, PERSON, key)
+                    (rid, pid, entity, key)
                     for pid, (rid, _, _, _, keys) in zip(party_ids, parties, strict=True)
-                    for key in keys
+                    for entity, key in keys
                 ),
-                key=lambda row: row[3],
+                key=lambda row: (row[2], row[3]),
             ),
         )
         # and the token counts that weigh rare names above common ones, as the write path does

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import h11
+import httpx
 import websockets
 
 # ------------------------------------------------------------------ measuring
@@ -73,29 +73,19 @@ class HttpError(Exception):
 
 
 class Http:
-    """One keep-alive HTTP/1.1 connection (h11), reopened when the server closes it."""
+    """An officer's HTTP client: httpx over one keep-alive connection, retried once."""
 
     def __init__(self, base_url: str, token: str, origin: str):
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port or 80
         self.token, self.origin = token, origin
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-        self.conn: h11.Connection | None = None
-        self.lock = asyncio.Lock()
-
-    async def _open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        self.conn = h11.Connection(h11.CLIENT)
+        self.client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={"Authorization": f"Token {token}", "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            timeout=httpx.Timeout(60.0),
+        )
 
     async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            try:
-                await self.writer.wait_closed()
-            except OSError:
-                pass
-        self.writer = None
+        await self.client.aclose()
 
     async def request(
         self,
@@ -106,64 +96,21 @@ class Http:
         raw: bytes | None = None,
         content_type: str = "application/json",
     ) -> tuple[int, Any]:
-        async with self.lock:
-            for attempt in (1, 2):
-                try:
-                    return await self._request(method, path, body, raw, content_type)
-                except (
-                    ConnectionError,
-                    h11.RemoteProtocolError,
-                    asyncio.IncompleteReadError,
-                ) as exc:
-                    await self.close()
-                    if attempt == 2:
-                        raise HttpError(str(exc)) from exc
-        raise AssertionError("unreachable")
-
-    async def _request(self, method, path, body, raw, content_type) -> tuple[int, Any]:
-        if self.writer is None or self.conn is None or self.conn.our_state is not h11.IDLE:
-            await self.close()
-            await self._open()
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-        headers = [
-            ("Host", f"{self.host}:{self.port}"),
-            ("Authorization", f"Token {self.token}"),
-            ("Accept", "application/json"),
-            ("Content-Length", str(len(data))),
-        ]
-        if data:
-            headers.append(("Content-Type", content_type))
-        out = self.conn.send(h11.Request(method=method, target=path, headers=headers))
-        out += self.conn.send(h11.Data(data=data)) if data else b""
-        out += self.conn.send(h11.EndOfMessage())
-        self.writer.write(out)
-        await self.writer.drain()
-        status, chunks = 0, []
-        while True:
-            event = self.conn.next_event()
-            if event is h11.NEED_DATA:
-                received = await self.reader.read(65536)
-                if not received:
-                    raise ConnectionError("server closed the connection")
-                self.conn.receive_data(received)
-                continue
-            if isinstance(event, h11.Response):
-                status = event.status_code
-            elif isinstance(event, h11.Data):
-                chunks.append(bytes(event.data))
-            elif isinstance(event, h11.EndOfMessage):
+        headers = {"Content-Type": content_type} if data else {}
+        for attempt in (1, 2):
+            try:
+                response = await self.client.request(
+                    method, path, content=data or None, headers=headers
+                )
                 break
-            elif isinstance(event, h11.ConnectionClosed):
-                raise ConnectionError("server closed the connection")
-        if self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE:
-            self.conn.start_next_cycle()
-        else:
-            await self.close()
-        payload = b"".join(chunks)
+            except httpx.TransportError as exc:  # the server closed a kept-alive connection
+                if attempt == 2:
+                    raise HttpError(str(exc)) from exc
         try:
-            return status, json.loads(payload) if payload else None
+            return response.status_code, response.json() if response.content else None
         except ValueError:
-            return status, payload.decode(errors="replace")
+            return response.status_code, response.text
 
 
 def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:

@@ -20,8 +20,14 @@ import ipaddress
 import re
 import unicodedata
 from enum import StrEnum
+from itertools import product
+from string import ascii_uppercase
 
 import phonenumbers
+from Crypto.Hash import keccak
+from schwifty import IBAN
+from schwifty import exceptions as iban_errors
+from schwifty import registry as iban_registry
 from unidecode import unidecode
 
 __all__ = [
@@ -235,29 +241,25 @@ def _email(value: str) -> str:
 
 # -------------------------------------------------------------------------- IBAN
 
+
+def _iban_lengths() -> dict[str, int]:
+    """IBAN length by country: schwifty's copy of the SWIFT IBAN registry (ISO 13616),
+    without the "aspirational" formats that are not in the registry."""
+    lengths = {}
+    for code in map("".join, product(ascii_uppercase, repeat=2)):
+        try:
+            spec = iban_registry.get_iban_spec(code)
+        except iban_errors.InvalidCountryCode:
+            continue
+        if not spec.aspirational:
+            lengths[code] = spec.iban_length
+    return lengths
+
+
 #: IBAN length by country (SWIFT IBAN registry, ISO 13616).
-IBAN_LENGTHS: dict[str, int] = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
-    "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24,
-    "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
-    "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27,
-    "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20,
-    "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20,
-    "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
-    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24,
-    "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
-    "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-    "YE": 30,
-}  # fmt: skip
+IBAN_LENGTHS: dict[str, int] = _iban_lengths()
 
 _IBAN_STRIP_RE = re.compile(r"[\s\-.]+")
-
-
-def iban_checksum_ok(iban: str) -> bool:
-    """ISO 7064 mod 97-10 on an upper-case, stripped IBAN."""
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
 def _iban(value: str) -> str:
@@ -273,8 +275,12 @@ def _iban(value: str) -> str:
         raise InvalidSelector(f"{country} is not a country that uses IBAN")
     if len(v) != expected:
         raise InvalidSelector(f"an IBAN of {country} has {expected} characters, not {len(v)}")
-    if not iban_checksum_ok(v):
-        raise InvalidSelector("IBAN check digits are wrong (mod 97)")
+    try:
+        IBAN(v)  # the registry's account format, then ISO 7064 mod 97-10
+    except iban_errors.InvalidChecksumDigits:
+        raise InvalidSelector("IBAN check digits are wrong (mod 97)") from None
+    except iban_errors.SchwiftyException:
+        raise InvalidSelector(f"not an account number of the IBAN format of {country}") from None
     return v
 
 
@@ -301,69 +307,12 @@ def _sha256d(data: bytes) -> bytes:
     return hashlib.sha256(hashlib.sha256(data).digest()).digest()
 
 
-# Keccak-256 (the pre-standard SHA-3 that Ethereum and Monero use; hashlib.sha3_256
-# pads differently and gives other digests). A small pure-Python sponge: about 0.3 ms
-# per hash, used only for mixed-case Ethereum addresses and Monero addresses.
-def _keccak_tables() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    rot = [0] * 25
-    x, y = 1, 0
-    for t in range(24):
-        rot[x + 5 * y] = ((t + 1) * (t + 2) // 2) % 64
-        x, y = y, (2 * x + 3 * y) % 5
-    constants = []
-    lfsr = 1
-    for _ in range(24):
-        c = 0
-        for j in range(7):
-            if lfsr & 1:
-                c |= 1 << ((1 << j) - 1)
-            lfsr <<= 1
-            if lfsr & 0x100:
-                lfsr ^= 0x171
-        constants.append(c)
-    return tuple(rot), tuple(constants)
-
-
-_KECCAK_ROT, _KECCAK_RC = _keccak_tables()
-_M64 = (1 << 64) - 1
-# pi step: lane (x, y) moves to (y, 2x + 3y)
-_KECCAK_PI = tuple(y + 5 * ((2 * x + 3 * y) % 5) for y in range(5) for x in range(5))
-
-
-def _keccak_f(s: list[int]) -> list[int]:
-    for rc in _KECCAK_RC:
-        c = [s[x] ^ s[x + 5] ^ s[x + 10] ^ s[x + 15] ^ s[x + 20] for x in range(5)]
-        d = [
-            c[(x - 1) % 5] ^ (((c[(x + 1) % 5] << 1) | (c[(x + 1) % 5] >> 63)) & _M64)
-            for x in range(5)
-        ]
-        b = [0] * 25
-        for i in range(25):
-            v = s[i] ^ d[i % 5]
-            n = _KECCAK_ROT[i]
-            b[_KECCAK_PI[i]] = (((v << n) | (v >> (64 - n))) & _M64) if n else v
-        s = [b[i] ^ (~b[(i + 1) % 5 + i - i % 5] & b[(i + 2) % 5 + i - i % 5]) for i in range(25)]
-        s[0] ^= rc
-    return s
-
-
-def _keccak_sponge(data: bytes, pad_byte: int) -> bytes:
-    rate = 136  # 1088 bits: the 256-bit-output instance
-    buf = bytearray(data)
-    buf.append(pad_byte)
-    buf.extend(b"\x00" * (-len(buf) % rate))
-    buf[-1] |= 0x80
-    state = [0] * 25
-    for off in range(0, len(buf), rate):
-        for i in range(rate // 8):
-            state[i] ^= int.from_bytes(buf[off + 8 * i : off + 8 * i + 8], "little")
-        state = _keccak_f(state)
-    return b"".join(lane.to_bytes(8, "little") for lane in state[:4])
-
-
 def keccak_256(data: bytes) -> bytes:
-    """Original Keccak-256 (padding 0x01), as used by Ethereum and Monero."""
-    return _keccak_sponge(data, 0x01)
+    """Original Keccak-256 (padding 0x01), as used by Ethereum and Monero.
+
+    Not hashlib.sha3_256: the standard SHA-3 pads differently and gives other digests.
+    """
+    return keccak.new(digest_bits=256, data=data).digest()
 
 
 # bech32 / bech32m (BIP 173, BIP 350)

@@ -125,3 +125,94 @@ def test_sweep_matches_a_report_whose_task_was_lost(world, post, monkeypatch):
 
     assert Match.objects.filter(report_a=first, report_b=second).exists()
     assert not Report.objects.filter(matched_at__isnull=True).exists()
+
+
+def test_two_reports_naming_one_company_spelt_differently_match_fuzzily(world, post):
+    hit = post(
+        world.gr_officer,
+        world.postal,
+        "hit",
+        parcel={"sender": {"company": "Άλφα Εμπορική Α.Ε."}},
+    )
+
+    later = post(world.bg_officer, world.postal, "intel", people=[{"company": "Alfa Emporiki SA"}])
+
+    match = Match.objects.get(selector_type="company")
+    assert (match.kind, match.report_a_id, match.report_b_id) == ("fuzzy", hit.pk, later.pk)
+    assert (match.value, match.value_b) == ("Άλφα Εμπορική Α.Ε.", "Alfa Emporiki SA")
+    assert match.score >= 0.5
+    assert match.reasons[0].startswith("company: 'Άλφα Εμπορική Α.Ε.' ~ 'Alfa Emporiki SA'")
+    assert Alert.objects.filter(match=match, officer=world.bg_officer).exists()
+
+
+def test_a_typo_in_an_address_is_a_fuzzy_address_match_with_its_reasons(world, post):
+    first = post(
+        world.gr_officer,
+        world.postal,
+        "hit",
+        parcel={"recipient": {"address": "Hauptstraße 12, 10115 Berlin"}},
+    )
+
+    second = post(
+        world.bg_officer, world.postal, "intel", people=[{"address": "Haupstr. 12, Berlin"}]
+    )
+
+    match = Match.objects.get(selector_type="address")
+    assert (match.kind, match.report_a_id, match.report_b_id) == ("fuzzy", first.pk, second.pk)
+    assert (match.value, match.value_b) == ("Hauptstraße 12, 10115 Berlin", "Haupstr. 12, Berlin")
+    assert "house number equal (12)" in match.reasons
+
+
+def test_the_neighbours_address_is_not_a_match(world, post):
+    post(
+        world.gr_officer,
+        world.postal,
+        "hit",
+        parcel={"recipient": {"address": "Hauptstraße 12, 10115 Berlin"}},
+    )
+
+    neighbour = [{"address": "Hauptstraße 14, 10115 Berlin"}]
+    post(world.bg_officer, world.postal, "intel", people=neighbour)
+
+    assert not Match.objects.filter(selector_type="address").exists()
+
+
+def test_a_hub_address_in_many_reports_does_not_alert(world, post, settings):
+    settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR = 3
+    for _ in range(4):
+        post(
+            world.gr_officer,
+            world.postal,
+            "hit",
+            parcel={"recipient": {"address": "ELTA Hub, Leoforos Kifisou 120, 10442 Athina"}},
+        )
+    alerts, matches = Alert.objects.count(), Match.objects.count()
+
+    post(
+        world.bg_officer,
+        world.postal,
+        "intel",
+        people=[{"address": "ELTA hub, Leof. Kifisou 120, 104 42 Athens"}],
+    )
+
+    assert (Alert.objects.count(), Match.objects.count()) == (alerts, matches)
+
+
+def test_an_address_match_shows_an_officer_only_the_side_they_may_read(world, post):
+    post(
+        world.gr_officer,
+        world.postal,
+        "hit",
+        handling="amber",
+        parcel={"recipient": {"address": "Odos Ermou 12, 10563 Athina"}},
+    )
+    post(world.al_officer, world.balkan, "intel", people=[{"address": "Ερμού 12, 105 63 Αθήνα"}])
+    alert = Alert.objects.get(officer=world.al_officer, match__selector_type="address")
+
+    payload = alert_payload(alert, viewer_for(world.al_officer))
+
+    assert payload["match"]["kind"] == "fuzzy"
+    assert payload["match"]["values"] == [None, "Ερμού 12, 105 63 Αθήνα"]
+    assert payload["match"]["score"] is None
+    assert set(payload["match"]["reports"][0]) == {"id", "agency", "country", "handling"}
+    assert "Ermou" not in str(payload)

@@ -297,3 +297,32 @@ def test_an_import_whose_matching_stalled_is_swept_and_finished(
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE
     assert Report.objects.filter(matched_at__isnull=True).count() == 0
+
+
+def test_an_imported_report_and_a_posted_one_leave_the_same_address_and_company_keys(
+    world, run_import
+):
+    from apps.reports.services import report_create
+
+    def keys_of(report):
+        return sorted(NameKey.objects.filter(report=report).values_list("entity", "key"))
+
+    run_import(
+        "reference,country,agency,kind,handling,body,parcel.tracking_number,"
+        "parcel.sender.company,parcel.sender.address\n"
+        'GR-21-5,GR,Hellenic Customs,intel,amber,Sender seen,RR123456785US,'
+        '"Άλφα Εμπορική Α.Ε.","Ερμού 12, 105 63 Αθήνα"\n'
+    )
+    imported = Report.objects.get(import_record__isnull=False)
+    data = {
+        "client_id": "0d1c4b1e-7f5a-4a7e-9d51-3f4f4b2a9c10", "kind": "intel",
+        "handling": "amber", "body": "Sender seen",
+        "parcel": {"tracking_number": "RR123456785US",
+                   "sender": {"company": "Άλφα Εμπορική Α.Ε.",
+                              "address": "Ερμού 12, 105 63 Αθήνα"}},
+    }  # fmt: skip
+
+    posted = report_create(room=world.postal, author=world.gr_officer, data=data).report
+
+    assert keys_of(imported) == keys_of(posted)
+    assert {entity for entity, _ in keys_of(posted)} == {"address", "company"}

@@ -24,9 +24,10 @@ __all__ = ["ParsedCompany", "COMPANY_MATCH_THRESHOLD", "parse_company", "company
 
 COMPANY_MATCH_THRESHOLD = 0.5
 GENERIC_CONFLICT_BITS = -8.0
+UNPAIRED_DISTINCTIVE_BITS = 3.0
 
 _LEGAL_RAW = """
-ltd limited llc llp lp inc incorporated corp corporation co plc pty
+ltd limited llc llp lp inc incorporated corp corporation co plc pty dac jsc
 gmbh mbh ag kg ohg ug ek ev gbr kgaa se
 sa sas sarl sàrl sasu snc sca eurl gie sl slu srl spa sapa sagl
 bv nv vof cv
@@ -192,10 +193,12 @@ def company_score(a: str, b: str, *, country_a: str | None = None,
 
     pairs, ua, ub = best_pairs(wa, wb, weight)
     bits = -4.0 + sum(weight(i, j, s) for i, j, s in pairs)
+    # A distinctive word on one side only ("Vltava International" / "Vltava Quantum
+    # International") weighs a little more than a typo in one (0.5 would be even odds).
     for i in ua:
-        bits -= 0.5 if pa.generic[i] else 2.5
+        bits -= 0.5 if pa.generic[i] else UNPAIRED_DISTINCTIVE_BITS
     for j in ub:
-        bits -= 0.5 if pb.generic[j] else 2.5
+        bits -= 0.5 if pb.generic[j] else UNPAIRED_DISTINCTIVE_BITS
     # a name written as one word on one side ("Alphatrans" / "Alpha Trans")
     ja = "".join(w.primary for w in wa)
     jb = "".join(w.primary for w in wb)

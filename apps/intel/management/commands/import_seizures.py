@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from apps.accounts.models import Officer
 from apps.intel.imports import BATCH_SIZE, import_file, import_run_start
@@ -19,31 +20,26 @@ from apps.operations.models import Operation
 
 
 class Progress:
-    """One line on stderr, redrawn at most a few times a second."""
+    """A tqdm bar over the file's bytes, with the row counts beside it."""
 
     def __init__(self, stream, size: int, out=sys.stderr):
-        self.stream, self.size, self.out = stream, max(size, 1), out
-        self.started = self.drawn = time.monotonic()
+        self.stream = stream
+        self.bar = tqdm(total=max(size, 1), unit="B", unit_scale=True, file=out, mininterval=0.25)
 
     def __call__(self, totals: dict) -> None:
-        now = time.monotonic()
-        if now - self.drawn < 0.25:
-            return
-        self.drawn = now
-        self.draw(totals)
+        # the reader closes the file once it has read it all
+        read = self.bar.total if self.stream.closed else self.stream.tell()
+        self.bar.update(min(read, self.bar.total) - self.bar.n)
+        self.bar.set_postfix(_counts(totals), refresh=False)
 
-    def draw(self, totals: dict, final: bool = False) -> None:
-        done = min(self.stream.tell() / self.size, 1.0) if not final else 1.0
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = totals["total"] / elapsed
-        eta = (elapsed / done - elapsed) if 0 < done < 1 else 0
-        bar = "#" * int(done * 30)
-        self.out.write(
-            f"\r[{bar:<30}] {done:4.0%} {totals['total']:>10,} rows  created {totals['created']:,}  "
-            f"existing {totals['existing']:,}  rejected {totals['rejected']:,}  {rate:,.0f} rows/s"
-            f"  ETA {int(eta) // 60}m{int(eta) % 60:02d}s "
-        )
-        self.out.flush()
+    def close(self, totals: dict) -> None:
+        self.bar.update(self.bar.total - self.bar.n)
+        self.bar.set_postfix(_counts(totals), refresh=False)
+        self.bar.close()
+
+
+def _counts(totals: dict) -> dict:
+    return {k: f"{totals[k]:,}" for k in ("total", "created", "existing", "rejected")}
 
 
 def file_sha256(path: Path) -> str:
@@ -116,16 +112,14 @@ class Command(BaseCommand):
                 progress=progress,
             )
             if progress is not None:
-                progress.draw(
+                progress.close(
                     {
                         "total": run.rows_total,
                         "created": run.rows_created,
                         "existing": run.rows_existing,
                         "rejected": run.rows_rejected,
-                    },
-                    final=True,
+                    }
                 )
-                sys.stderr.write("\n")
         elapsed = time.monotonic() - started
         for error in run.errors:
             self.stdout.write(f"line {error['line']}: {error['reason']}")
