@@ -480,6 +480,7 @@ def test_people_labelled_pairs(labelled_set, people_index, with_tf):
     _check(name, got)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", ["addresses", "companies"])
 def test_addresses_and_companies_labelled_pairs_through_the_matcher(labelled_set, what, world,
                                                                     post):
