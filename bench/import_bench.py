@@ -6,7 +6,7 @@
         .venv/bin/python -m bench.import_bench --rows 1000000 --workers 1
 
 Run it against a scratch database (it migrates it and adds an operation
-"BENCH-INTEL"). The file is generated once (apps/intel/synthetic.py, seeded) and
+"BENCH-INTEL"). The file is generated once (apps/tools/synthetic.py, seeded) and
 kept in --data-dir. What is timed:
 
 - load: reading, validating (the API's report schema), extracting selectors and
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from apps.intel.synthetic import Generator, write_rows
+    from apps.tools.synthetic import Generator, write_rows
 
     path = args.data_dir / f"cc-intel-earlier-{args.rows}.{args.format}"
     if not path.exists():

@@ -48,11 +48,11 @@ def main(argv: list[str] | None = None) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from apps.intel.management.commands.simulate_operation import INDICATORS
+    from apps.tools.management.commands.simulate_operation import INDICATORS
     from apps.intel.models import Indicator, IndicatorStat
     from apps.intel.scoring import operation_rules, parcels_score
     from apps.intel.services import indicator_create
-    from apps.intel.synthetic import COUNTRIES, Generator
+    from apps.tools.synthetic import COUNTRIES, Generator
     from apps.reports.models import Report
     from bench.import_bench import _fixture
 
@@ -132,8 +132,8 @@ async def _api(args, operation, analyst, generator) -> list[dict]:
     from asgiref.sync import sync_to_async
 
     from apps.accounts.services import token_issue
-    from apps.intel.simulation import Http
-    from apps.intel.synthetic import COUNTRIES
+    from apps.tools.simulation import Http
+    from apps.tools.synthetic import COUNTRIES
 
     token = (await sync_to_async(token_issue)(officer=analyst)).key
     http = Http(args.url, token, args.url)

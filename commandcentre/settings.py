@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.intel",
     "apps.web",
+    "apps.tools",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import Country
 
-from apps.intel.simulation import Http
+from apps.tools.simulation import Http
 from apps.reports.models import Report
 from tests.factories import report_data
 

@@ -24,8 +24,8 @@ from django.db import transaction
 
 from apps.accounts.models import AgencyKind, Officer, Role
 from apps.accounts.services import token_issue
-from apps.intel.simulation import Hub, Plan, Simulation, multipart
-from apps.intel.synthetic import Generator, write_rows
+from apps.tools.simulation import Hub, Plan, Simulation, multipart
+from apps.tools.synthetic import Generator, write_rows
 from apps.operations.models import Operation, Phase, Room
 
 INDICATORS = [
@@ -217,7 +217,7 @@ class Command(BaseCommand):
 
     # -- over the network
     async def _run(self, plan: Plan, generator: Generator, earlier: int) -> dict:
-        from apps.intel.simulation import Http
+        from apps.tools.simulation import Http
 
         analyst = Http(plan.url, plan.analyst_token, plan.origin)
         intel = {}
