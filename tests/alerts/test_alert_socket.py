@@ -5,14 +5,7 @@ from channels.layers import get_channel_layer
 
 from apps.alerts.models import Alert, AlertState
 from apps.crossmatch.models import Match
-from tests.sockets import (
-    ORIGIN,
-    SOCKET_TESTS,
-    WAIT,
-    auth,
-    closed_with,
-    connect,
-)
+from tests.sockets import ORIGIN, SOCKET_TESTS, WAIT, auth, closed_with, connect
 
 pytestmark = SOCKET_TESTS
 

@@ -2,14 +2,7 @@
 
 from asgiref.sync import sync_to_async
 
-from tests.sockets import (
-    ORIGIN,
-    SOCKET_TESTS,
-    WAIT,
-    auth,
-    closed_with,
-    connect,
-)
+from tests.sockets import ORIGIN, SOCKET_TESTS, WAIT, auth, closed_with, connect
 
 pytestmark = SOCKET_TESTS
 

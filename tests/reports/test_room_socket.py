@@ -533,13 +533,9 @@ async def test_presence_of_one_room_is_not_sent_to_another(world, keys, sockets)
 # --- dashboard -----------------------------------------------------------------
 
 
-async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
-    world, keys, sockets, settings, monkeypatch
-):
-    # given a presence store that fails once, as Redis does while it restarts
-    settings.WS_RECHECK_SECONDS = 0.05
-    bg = await join_room(sockets, world.postal, keys["bg.officer"])
-    store = presence_module.presence()
+def join_fails_once(store, monkeypatch) -> list:
+    """Make the presence store's next join fail, as Redis does while it restarts; the
+    list gets the seat that failed."""
     join = store.join
     failures = []
 
@@ -550,6 +546,17 @@ async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
         await join(room, seat)
 
     monkeypatch.setattr(store, "join", join_failing_once)
+    return failures
+
+
+async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
+    world, keys, sockets, settings, monkeypatch
+):
+    # given a presence store that fails once, as Redis does while it restarts
+    settings.WS_RECHECK_SECONDS = 0.05
+    bg = await join_room(sockets, world.postal, keys["bg.officer"])
+    store = presence_module.presence()
+    failures = join_fails_once(store, monkeypatch)
     await until_true(lambda: failures)
 
     # when the officer is deactivated afterwards, the next recheck still closes the socket
@@ -594,16 +601,7 @@ async def test_a_socket_that_fails_while_connecting_leaves_no_watcher_behind(
     # given Redis goes away while a socket connects, after it was accepted
     settings.WS_RECHECK_SECONDS = 0.05
     store = presence_module.presence()
-    join = store.join
-    failures = []
-
-    async def join_failing_once(room, seat):
-        if not failures:
-            failures.append(seat)
-            raise ConnectionError("Redis is restarting")
-        await join(room, seat)
-
-    monkeypatch.setattr(store, "join", join_failing_once)
+    failures = join_fails_once(store, monkeypatch)
     path = f"/ws/rooms/{world.postal.pk}/"
     bg = WebsocketCommunicator(application, path, auth(keys["bg.officer"]))
 
@@ -615,6 +613,7 @@ async def test_a_socket_that_fails_while_connecting_leaves_no_watcher_behind(
     event = await bg.receive_json_from(timeout=WAIT)
     assert (event["type"], event["code"]) == ("error", "unavailable")
     assert await closed_with(bg) == 1013
+    assert len(failures) == 1
     # and nothing it started lives on to put its seat in the room
     await asyncio.sleep(0.3)
     assert await store.seats(f"room.{world.postal.pk}") == []
