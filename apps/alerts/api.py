@@ -10,23 +10,27 @@ from rest_framework.views import APIView
 from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.pagination import Pagination
 from apps.core.query import query_choice
+from apps.core.schema import error_responses
 from apps.reports.selectors import viewer_for
 
 from .models import AlertState
 from .payloads import alert_payload
 from .selectors import alerts_of
+from .serializers import AlertOut
 from .services import AlertNotFound, alert_acknowledge
 
 
 class AlertListView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=AlertState.values)],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: AlertOut(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request) -> Response:
         """My alerts, newest first; `state=new` for the unread ones."""
         state = query_choice(request, "state", AlertState.values)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
         viewer = viewer_for(request.user)
         payloads = [alert_payload(a, viewer) for a in page]
@@ -35,7 +39,7 @@ class AlertListView(APIView):
 
 
 class AlertAckView(APIView):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses={200: AlertOut, **error_responses(404)})
     def post(self, request: Request, alert_id: int) -> Response:
         """Acknowledge one of my alerts."""
         try:

@@ -7,10 +7,12 @@ field-level errors keyed by path ({"parcel.weight_g": [...]}).
 import pycountry
 from rest_framework import serializers
 
+from .schema import ClosedSerializer
+
 ISO_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(ClosedSerializer):  # closed: the schema says `additionalProperties: false`
     """Rejects keys it does not know, so a typo is an error and not silently lost."""
 
     # Fields the server sets: a client that sends one is told so.

@@ -1,16 +1,18 @@
 """REST edge for the running totals."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.schema import error_responses
+
 from .selectors import watch_operation
+from .serializers import OperationStatsOut
 
 
 class OperationStatsView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OperationStatsOut, **error_responses(403, 404)})
     def get(self, request: Request, operation_id: int) -> Response:
         """The live totals the dashboard shows, counting only what the caller may read.
 

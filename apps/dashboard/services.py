@@ -40,6 +40,8 @@ def report_is_hit(report: Countable) -> bool:
 def report_metrics(report: Countable, seizures: Iterable) -> dict[str, int]:
     """What one report adds to each total it counts in."""
     metrics = {"reports": 1, f"kind.{report.kind}": 1}
+    if report_is_hit(report):
+        metrics["hits"] = 1  # a hit report, or a check whose outcome was a hit
     if report.kind == Kind.CHECK:
         metrics["items_checked"] = report.checks_count or 0
         metrics[f"outcome.{report.outcome}"] = 1

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +16,9 @@ from rest_framework.views import APIView
 from apps.core.events import enqueue_on_commit
 from apps.core.pagination import Pagination
 from apps.core.formats import iso
+from apps.core.parsers import JSONParser
 from apps.core.query import query_bool
+from apps.core.schema import error_responses
 from apps.reports.disclosure import match_for
 from apps.reports.selectors import viewer_for
 
@@ -60,7 +62,7 @@ def _refused(exc: IntelRefused):
 
 
 class IndicatorListView(APIView):
-    @extend_schema(responses=s.IndicatorOut(many=True))
+    @extend_schema(responses={200: s.IndicatorOut(many=True), **error_responses(404)})
     def get(self, request: Request, operation_id: int) -> Response:
         """The operation's risk indicators with their effectiveness counts."""
         operation = _operation(request, operation_id)
@@ -69,7 +71,10 @@ class IndicatorListView(APIView):
             [indicator_payload(i, counts) for i in indicators_of(request.user, operation)]
         )
 
-    @extend_schema(request=s.IndicatorIn, responses={201: s.IndicatorOut})
+    @extend_schema(
+        request=s.IndicatorIn,
+        responses={201: s.IndicatorOut, **error_responses(400, 403, 404, 415)},
+    )
     def post(self, request: Request, operation_id: int) -> Response:
         """Define an indicator (analysts and coordinators)."""
         operation = _operation(request, operation_id)
@@ -94,13 +99,16 @@ class IndicatorDetailView(APIView):
             raise NotFound("No such indicator.")
         return indicator
 
-    @extend_schema(responses=s.IndicatorOut)
+    @extend_schema(responses={200: s.IndicatorOut, **error_responses(404)})
     def get(self, request: Request, indicator_id: int) -> Response:
         indicator = self._indicator(request, indicator_id)
         counts = indicator_counts_for(request.user, indicator.operation_id)
         return Response(indicator_payload(indicator, counts))
 
-    @extend_schema(request=s.IndicatorPatch, responses=s.IndicatorOut)
+    @extend_schema(
+        request=s.IndicatorPatch,
+        responses={200: s.IndicatorOut, **error_responses(400, 403, 404, 415)},
+    )
     def patch(self, request: Request, indicator_id: int) -> Response:
         """Change weight, explanation, params, name, or switch it off (`active`)."""
         indicator = self._indicator(request, indicator_id)
@@ -118,7 +126,7 @@ class IndicatorDetailView(APIView):
 
 class ScoreView(APIView):
     @extend_schema(
-        request=s.ScoreIn,
+        request=s.SCORE_REQUEST,
         parameters=[
             OpenApiParameter(
                 "record",
@@ -126,7 +134,14 @@ class ScoreView(APIView):
                 description="remember flagged parcels for effectiveness (default true)",
             )
         ],
-        responses={200: s.ScoreOut},
+        responses={
+            200: OpenApiResponse(
+                s.SCORE_RESPONSE,
+                description="one parcel: its result; a batch: every parcel's result, "
+                "each scored or with its errors",
+            ),
+            **error_responses(400, 404, 415),
+        },
     )
     def post(self, request: Request, operation_id: int) -> Response:
         """Score one parcel, or `{"parcels": [...]}` (up to 10000), against the active indicators."""
@@ -156,21 +171,22 @@ class ScoreView(APIView):
 
 class ImportListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = Pagination
 
-    @extend_schema(responses=s.ImportRunOut(many=True))
+    @extend_schema(responses={200: s.ImportRunOut(many=True), **error_responses(400, 403, 404)})
     def get(self, request: Request, operation_id: int) -> Response:
         """Imports of the operation (analysts and coordinators)."""
         operation = _operation(request, operation_id)
         if not officer_may_analyse(request.user, operation):
             raise PermissionDenied("Only analysts and coordinators see the imports.")
         runs = import_runs_of(request.user, operation)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(runs, request, view=self)
         return paginator.get_paginated_response([import_run_payload(r, errors=False) for r in page])
 
     @extend_schema(
         request={"multipart/form-data": s.ImportIn},
-        responses={202: s.ImportRunOut, 400: OpenApiResponse(description="field errors")},
+        responses={202: s.ImportRunOut, **error_responses(400, 403, 404, 415)},
     )
     def post(self, request: Request, operation_id: int) -> Response:
         """Upload a CSV, JSON or JSON Lines file of earlier seizures; it is imported by a task.
@@ -217,7 +233,7 @@ class ImportListView(APIView):
 
 
 class ImportDetailView(APIView):
-    @extend_schema(responses=s.ImportRunOut)
+    @extend_schema(responses={200: s.ImportRunOut, **error_responses(404)})
     def get(self, request: Request, run_id: int) -> Response:
         """One import: counts, rejected rows (line and reason), matches found."""
         run = import_run_for(request.user, run_id)
@@ -227,14 +243,16 @@ class ImportDetailView(APIView):
 
 
 class ImportMatchesView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    pagination_class = Pagination
+
+    @extend_schema(responses={200: s.ImportMatchOut(many=True), **error_responses(400, 404)})
     def get(self, request: Request, run_id: int) -> Response:
         """The matches the import's reports are part of (what the summary counts), newest first."""
         run = import_run_for(request.user, run_id)
         if run is None:
             raise NotFound("No such import.")
         viewer = viewer_for(request.user)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(import_run_matches(run), request, view=self)
         out = [
             {**match_for(viewer, match, brief=True), "created_at": iso(match.created_at)}

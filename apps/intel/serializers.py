@@ -3,7 +3,11 @@
 Responses are built by payloads.py (and scoring.py); these classes document them.
 """
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+
+from apps.core.inputs import StrictSerializer
+from apps.reports.serializers import MatchBriefOut
 
 from .inputs import ImportOptionsInput, IndicatorInput
 from .scoring import ParcelToScore
@@ -38,8 +42,15 @@ class IndicatorOut(serializers.Serializer):
     stats = IndicatorStatsOut()
 
 
-class ScoreIn(serializers.Serializer):
-    parcels = ParcelToScore(many=True, help_text="or send one parcel object as the whole body")
+class ScoreIn(StrictSerializer):
+    parcels = ParcelToScore(many=True, help_text="up to 10,000 parcels")
+
+
+SCORE_REQUEST = PolymorphicProxySerializer(
+    component_name="Score",
+    serializers=[ParcelToScore, ScoreIn],
+    resource_type_field_name=None,
+)
 
 
 class EvidenceOut(serializers.Serializer):
@@ -68,22 +79,43 @@ class FiredOut(serializers.Serializer):
     reports_total = serializers.IntegerField()
 
 
-class ScoreResultOut(serializers.Serializer):
+class ScoredParcelOut(serializers.Serializer):
     index = serializers.IntegerField()
     ref = serializers.CharField()
     tracking_number = serializers.CharField()
     score = serializers.FloatField()
     indicators = FiredOut(many=True)
-    warnings = serializers.DictField(required=False)
-    errors = serializers.DictField(
-        required=False, help_text="instead of a score: the parcel is invalid"
+    warnings = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="values that were kept but could not be read, by field path",
     )
+
+
+class InvalidParcelOut(serializers.Serializer):
+    """In a batch, a parcel that could not be scored (a single parcel gets a 400 instead)."""
+
+    index = serializers.IntegerField()
+    ref = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class ScoreOut(serializers.Serializer):
     operation = serializers.IntegerField()
     count = serializers.IntegerField()
-    results = ScoreResultOut(many=True)
+    results = PolymorphicProxySerializer(
+        component_name="ScoreResult",
+        serializers=[ScoredParcelOut, InvalidParcelOut],
+        resource_type_field_name=None,
+        many=True,
+    )
+
+
+SCORE_RESPONSE = PolymorphicProxySerializer(
+    component_name="ScoreResponse",
+    serializers=[ScoredParcelOut, ScoreOut],
+    resource_type_field_name=None,
+)
 
 
 class ImportIn(ImportOptionsInput):
@@ -120,3 +152,7 @@ class ImportRunOut(serializers.Serializer):
     loaded_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     errors = ImportErrorOut(many=True, required=False)
+
+
+class ImportMatchOut(MatchBriefOut):
+    created_at = serializers.DateTimeField()

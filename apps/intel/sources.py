@@ -113,12 +113,17 @@ def read_rows(stream: IO[bytes], file_format: str) -> Iterator[RawRow]:
     if file_format not in FORMATS:
         raise SourceInvalid(f"Unknown format {file_format!r}; use one of {', '.join(FORMATS)}.")
     text = _text(stream)
-    if file_format == "csv":
-        yield from _csv_rows(text)
-    elif file_format == "jsonl":
-        yield from _jsonl_rows(text)
-    else:
-        yield from _json_rows(text)
+    try:
+        if file_format == "csv":
+            yield from _csv_rows(text)
+        elif file_format == "jsonl":
+            yield from _jsonl_rows(text)
+        else:
+            yield from _json_rows(text)
+    finally:
+        # The caller owns the file (the import command reads its position for the
+        # progress line): a text wrapper that is collected would close it.
+        text.detach()
 
 
 def _text(stream: IO[bytes]) -> IO[str]:

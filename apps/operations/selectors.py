@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from apps.accounts.models import Officer, Role
+from apps.core.access import Forbidden, NotFound
 
 from .models import Operation, Participation, Room, RoomMembership
 
@@ -75,6 +76,21 @@ def room_ids_of(officer: Officer, operation_ids: frozenset[int]) -> frozenset[in
             agency_id=officer.agency_id, room__operation_id__in=operation_ids
         ).values_list("room_id", flat=True)
     )
+
+
+def access_room_by_id(officer: Officer, room_id: int) -> Room:
+    """The one door to a room for every edge (REST, pages, sockets).
+
+    A room of the officer's agency; Forbidden for a room of one of their
+    operations that their agency is not a member of; NotFound for any other,
+    which does not exist as far as this officer is concerned.
+    """
+    room = rooms_of(officer).filter(pk=room_id).first()
+    if room is not None:
+        return room
+    if operations_of(officer).filter(rooms__pk=room_id).exists():
+        raise Forbidden("Your agency is not a member of this room.")
+    raise NotFound("No such room.")
 
 
 def officer_is_room_member(officer: Officer, room: Room) -> bool:

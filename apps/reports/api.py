@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.pagination import Pagination
-from apps.core.throttling import ScopedRateThrottleWithFallback
 from apps.core.query import query_choice, query_country, query_int
-from apps.operations.selectors import operations_of, rooms_of
+from apps.core.throttling import ScopedRateThrottleWithFallback
+from apps.core.schema import error_responses
+from apps.operations.selectors import access_room_by_id
 
 from .models import Handling, Kind
 from .payloads import report_payload
@@ -29,19 +30,9 @@ def client_address(request: Request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _room_for(request: Request, room_id: int):
-    room = rooms_of(request.user).filter(pk=room_id).first()
-    if room is not None:
-        return room
-    # A room of one's own operation whose membership one lacks is a 403;
-    # anything else does not exist as far as this caller is concerned.
-    if operations_of(request.user).filter(rooms__pk=room_id).exists():
-        raise PermissionDenied("Your agency is not a member of this room.")
-    raise NotFound("No such room.")
-
-
 class RoomReportsView(APIView):
     throttle_scope = "report_post"
+    pagination_class = Pagination
 
     def get_throttles(self):
         return [ScopedRateThrottleWithFallback()] if self.request.method == "POST" else []
@@ -53,11 +44,11 @@ class RoomReportsView(APIView):
             OpenApiParameter("handling", OpenApiTypes.STR, enum=Handling.values),
             OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 of the author"),
         ],
-        responses=ReportOut(many=True),
+        responses={200: ReportOut(many=True), **error_responses(400, 403, 404)},
     )
     def get(self, request: Request, room_id: int) -> Response:
         """Reports of the room the caller may read, oldest first, after `after_seq`."""
-        room = _room_for(request, room_id)
+        room = access_room_by_id(request.user, room_id)
         after_seq = query_int(request, "after_seq", default=0)
         kind = query_choice(request, "kind", Kind.values)
         handling = query_choice(request, "handling", Handling.values)
@@ -69,7 +60,7 @@ class RoomReportsView(APIView):
             reports = reports.filter(handling=handling)
         if country:
             reports = reports.filter(country_id=country)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         audit.info(
             "read room=%s reports=%s by=%s from=%s",
@@ -78,10 +69,13 @@ class RoomReportsView(APIView):
         )
         return paginator.get_paginated_response([report_payload(r) for r in page])
 
-    @extend_schema(request=ReportIn, responses={201: ReportOut, 200: ReportOut})
+    @extend_schema(
+        request=ReportIn,
+        responses={201: ReportOut, 200: ReportOut, **error_responses(400, 403, 404, 415, 429)},
+    )
     def post(self, request: Request, room_id: int) -> Response:
         """Post a report. The same client_id again returns the first report with 200."""
-        room = _room_for(request, room_id)
+        room = access_room_by_id(request.user, room_id)
         try:
             posted = report_create(
                 room=room, author=request.user, data=request.data, origin=client_address(request)
@@ -97,7 +91,7 @@ class RoomReportsView(APIView):
 
 
 class ReportDetailView(APIView):
-    @extend_schema(responses=ReportOut)
+    @extend_schema(responses={200: ReportOut, **error_responses(404)})
     def get(self, request: Request, report_id: int) -> Response:
         """One report, if the caller may read it (404 otherwise)."""
         report = get_object_or_404(with_details(reports_visible_to(request.user)), pk=report_id)

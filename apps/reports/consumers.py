@@ -22,13 +22,15 @@ from apps.core.sockets import (
 )
 from apps.core.fanout import hub_for
 from apps.operations.events import room_group
+from apps.core.access import Forbidden, NotFound
 from apps.operations.models import Room
+from apps.operations.selectors import access_room_by_id
 
 from .payloads import report_payload
 from .selectors import room_reports_visible_to, socket_viewers, viewer_for
 from .services import ReportInvalid, ReportRefused, report_create
 from .disclosure import report_event_for
-from .visibility import ReportAccess
+from .visibility import ReportAccess, Viewer
 
 audit = logging.getLogger("commandcentre.audit")
 logger = logging.getLogger(__name__)
@@ -52,8 +54,9 @@ class TokenBucket:
         return False
 
 
-def _load_room(room_id: int) -> Room | None:
-    return Room.objects.select_related("operation").filter(pk=room_id).first()
+def _enter(officer, room_id: int) -> tuple[Room, Viewer]:
+    """The room through the one door (access_room_by_id), and what the officer may read."""
+    return access_room_by_id(officer, room_id), viewer_for(officer)
 
 
 def _resume(officer, room, after_seq, viewer) -> list[dict]:
@@ -73,13 +76,13 @@ class RoomConsumer(OfficerConsumer):
             await self.refuse(CLOSE_UNAUTHENTICATED, "unauthenticated", "Sign in or send a token.")
             return
         room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
-        self.room = await database_sync_to_async(_load_room)(room_id)
-        self.viewer = await database_sync_to_async(viewer_for)(self.user)
-        if self.room is None or self.room.operation_id not in self.viewer.operation_ids:
-            await self.refuse(CLOSE_NOT_FOUND, "not_found", "No such room.")
+        try:
+            self.room, self.viewer = await database_sync_to_async(_enter)(self.user, room_id)
+        except NotFound as exc:
+            await self.refuse(CLOSE_NOT_FOUND, "not_found", str(exc))
             return
-        if self.room.pk not in self.viewer.room_ids:
-            await self.refuse(CLOSE_FORBIDDEN, "not_member", "Your agency is not a member of this room.")
+        except Forbidden as exc:
+            await self.refuse(CLOSE_FORBIDDEN, "not_member", str(exc))
             return
         count = await presence().officer_connect(self.user.pk, self.channel_name)
         if count > settings.WS_MAX_CONNECTIONS_PER_OFFICER:

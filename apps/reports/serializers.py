@@ -4,7 +4,10 @@ Responses are built by payloads.report_payload (shared with the sockets);
 these classes document that shape, and a test keeps the two in step.
 """
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+
+from apps.core.schema import ClosedSerializer
 
 from .inputs import ReportInput
 
@@ -79,6 +82,70 @@ class ReportOut(serializers.Serializer):
     selectors = SelectorOut(many=True)
     recipients = serializers.ListField(child=serializers.CharField())
     amends = serializers.IntegerField(allow_null=True)
+
+
+class ReportStubOut(ClosedSerializer):
+    """A report its reader may not read: who holds it and its handling code, nothing more."""
+
+    id = serializers.IntegerField()
+    agency = serializers.CharField()
+    country = serializers.CharField()
+    handling = serializers.CharField()
+
+
+def report_or_stub(**kwargs) -> PolymorphicProxySerializer:
+    """A report in full where the viewer may read it, else its stub."""
+    return PolymorphicProxySerializer(
+        component_name="ReportOrStub",
+        serializers=[ReportOut, ReportStubOut],
+        resource_type_field_name=None,
+        **kwargs,
+    )
+
+
+class ReportBriefOut(serializers.Serializer):
+    """A short line about a readable report (disclosure.report_brief)."""
+
+    id = serializers.IntegerField()
+    room = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    kind = serializers.CharField()
+    handling = serializers.CharField()
+    agency = serializers.CharField()
+    country = serializers.CharField()
+    author = serializers.CharField()
+    occurred_at = serializers.DateTimeField(allow_null=True)
+
+
+class MatchSelectorOut(serializers.Serializer):
+    type = serializers.CharField()
+    value = serializers.CharField(allow_null=True, help_text="null unless a side is readable")
+
+
+class MatchOut(serializers.Serializer):
+    """A match as the viewer may see it (disclosure.match_for)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="exact or fuzzy")
+    score = serializers.FloatField(allow_null=True, help_text="null unless both are readable")
+    selector = MatchSelectorOut()
+    values = serializers.ListField(
+        child=serializers.CharField(allow_null=True),
+        help_text="each side's value, null for a side the viewer may not read",
+    )
+    reasons = serializers.ListField(child=serializers.CharField())
+    reports = report_or_stub(many=True)
+
+
+class MatchBriefOut(MatchOut):
+    """A match with its readable reports in short (import matches)."""
+
+    reports = PolymorphicProxySerializer(
+        component_name="ReportBriefOrStub",
+        serializers=[ReportBriefOut, ReportStubOut],
+        resource_type_field_name=None,
+        many=True,
+    )
 
 
 ReportIn = ReportInput

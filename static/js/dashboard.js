@@ -58,7 +58,7 @@ function setKpi(name, text) {
 function renderKpis() {
   const total = stats.total || {};
   const participants = stats.participants || {};
-  const hits = m(total, "kind.hit");
+  const hits = m(total, "hits");
   const items = m(total, "items_checked");
   setKpi("officers", number(participants.officers));
   setKpi("countries", number(participants.countries));
@@ -91,7 +91,7 @@ function renderCountryTable(rows) {
         "tr",
         { dataset: { country: code } },
         el("th", { scope: "row" }, countryTag(code, labels.countries), " ", labels.countries[code] || ""),
-        ...["reports", "items_checked", "kind.hit", "seized.firearm", "seized.firearm_part", "seized.ammunition", "seized.other_weapon"].map((metric) =>
+        ...["reports", "items_checked", "hits", "seized.firearm", "seized.firearm_part", "seized.ammunition", "seized.other_weapon"].map((metric) =>
           el("td", { dataset: { metric } }, number(m(bucket, metric))),
         ),
       ),
@@ -117,7 +117,7 @@ function renderTimelineTable(rows) {
           el("th", { scope: "row" }, el("time", { datetime: iso }, formatTime(iso, "hour"))),
           el("td", {}, number(m(bucket, "reports"))),
           el("td", {}, number(m(bucket, "kind.check"))),
-          el("td", {}, number(m(bucket, "kind.hit"))),
+          el("td", {}, number(m(bucket, "hits"))),
         ),
       ),
   );
@@ -246,7 +246,7 @@ new LiveSocket(`/ws/operations/${data.operation}/dashboard/`, {
     } else if (message.type === "stats.delta") {
       applyDelta(message.delta);
       // A new hit changes the latest-hits list: fetch it (a LIMIT read, not a recount).
-      if (message.delta.some(([scope, , metric]) => scope === "total" && metric === "kind.hit")) scheduleLive();
+      if (message.delta.some(([scope, , metric]) => scope === "total" && metric === "hits")) scheduleLive();
       scheduleRender();
     }
   },

@@ -239,7 +239,7 @@ def test_load_demo_running_totals_match_the_demo_reports(db):
 
     # then
     assert total == {
-        "reports": 6, "kind.hit": 2, "kind.intel": 1, "kind.check": 2, "kind.update": 1,
+        "reports": 6, "kind.hit": 2, "hits": 2, "kind.intel": 1, "kind.check": 2, "kind.update": 1,
         "items_checked": 642, "outcome.clear": 1, "outcome.suspicious": 1,
         "seized.firearm_part": 2, "seized.ammunition": 150, "seized.other_weapon": 4,
     }  # fmt: skip

@@ -20,9 +20,11 @@ def test_stats_return_the_running_totals(world, post, api_as):
     assert stats["total"] == {
         "reports": 3, "kind.check": 2, "kind.hit": 1, "items_checked": 442, "outcome.clear": 1,
         "outcome.hit": 1, "checks_hit": 1, "seized.firearm": 2, "seized.ammunition": 150,
+        "hits": 2,  # the hit, and AL's check whose outcome was a hit
     }  # fmt: skip
     assert stats["country"]["AL"] == {
         "reports": 1, "kind.check": 1, "items_checked": 30, "outcome.hit": 1, "checks_hit": 1,
+        "hits": 1,
     }  # fmt: skip
     assert stats["room"][str(world.postal.pk)]["seized.firearm"] == 2
     assert sorted(stats["country"]) == ["AL", "GR"]
@@ -62,10 +64,10 @@ def test_stats_count_amber_for_the_rooms_members_and_red_for_coordinators_only(
     }
 
     # then
-    assert seen["gr.liaison"] == {"reports": 1, "kind.hit": 1, "seized.firearm": 2}
+    assert seen["gr.liaison"] == {"reports": 1, "kind.hit": 1, "hits": 1, "seized.firearm": 2}
     assert seen["al.officer"] == {}
     assert seen["coordinator"] == {
-        "reports": 2, "kind.hit": 2, "seized.firearm": 2, "seized.explosive": 13,
+        "reports": 2, "kind.hit": 2, "hits": 2, "seized.firearm": 2, "seized.explosive": 13,
     }  # fmt: skip
 
 

@@ -29,7 +29,7 @@ def a_check(handling: str) -> SimpleNamespace:
 def test_a_report_counts_for_the_audience_of_its_handling_code(handling, audience):
     rows = report_counter_rows(a_check(handling), [SimpleNamespace(category="firearm", quantity=2)])
 
-    metrics = {"reports": 1, "kind.check": 1, "items_checked": 40, "outcome.hit": 1,
+    metrics = {"reports": 1, "kind.check": 1, "hits": 1, "items_checked": 40, "outcome.hit": 1,
                "checks_hit": 1, "seized.firearm": 2}  # fmt: skip
     keys = [("total", ""), ("country", "GR"), ("agency", "7"), ("room", "3"),
             ("hour", "2026-11-16T09")]  # fmt: skip

@@ -80,3 +80,24 @@ def test_format_from_name_then_content():
     assert detect_format("a.json", b'{"a": 1}\n{"a": 2}') == "jsonl"
     assert detect_format("upload", b"\xef\xbb\xbf[") == "json"
     assert detect_format("upload", b"country,agency") == "csv"
+
+
+@pytest.mark.parametrize(
+    ("file_format", "content"),
+    [
+        ("json", b'[{"country": "GR"}]'),
+        ("jsonl", b'{"country": "GR"}\n'),
+        ("csv", b"country,agency,kind\nGR,Hellenic Customs,hit\n"),
+    ],
+)
+def test_reading_the_rows_leaves_the_callers_file_open(file_format, content):
+    # given an open file the caller goes on using (the import command's progress line)
+    stream = io.BytesIO(content)
+
+    # when
+    rows = list(read_rows(stream, file_format))
+
+    # then
+    assert len(rows) == 1
+    assert stream.closed is False
+    assert stream.tell() == len(content)

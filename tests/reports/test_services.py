@@ -470,12 +470,14 @@ def test_running_totals_count_checks_items_and_seizures(world, post):
     assert gr == {
         "reports": 2, "kind.check": 1, "kind.hit": 1, "items_checked": 412, "outcome.hit": 1,
         "checks_hit": 1, "seized.firearm": 3, "seized.ammunition": 150,
+        "hits": 2,  # the hit report and the check whose outcome was a hit
     }  # fmt: skip
     assert postal == gr
     assert al == {"reports": 1, "kind.check": 1, "items_checked": 30, "outcome.clear": 1}
     assert everything == {
         "reports": 3, "kind.check": 2, "kind.hit": 1, "items_checked": 442, "outcome.hit": 1,
         "outcome.clear": 1, "checks_hit": 1, "seized.firearm": 3, "seized.ammunition": 150,
+        "hits": 2,
     }  # fmt: skip
     assert totals(world, "agency", str(world.gr_officer.agency_id)) == gr
     assert hour == everything

@@ -10,10 +10,10 @@ from apps.core.access import Forbidden, NotFound
 from apps.dashboard.selectors import Watch, watch_operation
 from apps.operations.models import Operation, Room
 from apps.operations.selectors import (
+    access_room_by_id,
     may_start_operations,
     operation_coordinated_by,
     operations_of,
-    rooms_of,
 )
 
 audit = logging.getLogger("commandcentre.audit")
@@ -33,12 +33,12 @@ def operation_for(request: HttpRequest, operation_id: int) -> Operation:
 
 def room_for(request: HttpRequest, room_id: int) -> Room:
     """A room of the officer's agency: 403 for a room of their operation they are not in."""
-    room = rooms_of(request.user).filter(pk=room_id).first()
-    if room is not None:
-        return room
-    if operations_of(request.user).filter(rooms__pk=room_id).exists():
-        raise PermissionDenied(_("Your agency is not a member of this room."))
-    raise Http404(_("No such room."))
+    try:
+        return access_room_by_id(request.user, room_id)
+    except NotFound:
+        raise Http404(_("No such room.")) from None
+    except Forbidden:
+        raise PermissionDenied(_("Your agency is not a member of this room.")) from None
 
 
 def coordinator_required(request: HttpRequest) -> None:

@@ -81,7 +81,7 @@ def _press_row(metrics: dict) -> dict:
         "reports": metrics.get("reports", 0),
         "checks": metrics.get("kind.check", 0),
         "items_checked": metrics.get("items_checked", 0),
-        "hits": metrics.get("kind.hit", 0),
+        "hits": metrics.get("hits", 0),
         **{category: metrics.get(f"seized.{category}", 0) for category in PRESS_CATEGORIES},
     }
 

@@ -1,0 +1,13 @@
+"""The REST edge's description of alerts, for the OpenAPI schema (payloads.py builds them)."""
+
+from rest_framework import serializers
+
+from apps.reports.serializers import MatchOut
+
+
+class AlertOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    match = MatchOut()
