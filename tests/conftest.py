@@ -1,10 +1,15 @@
 import uuid
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts import signin
 from apps.accounts.models import Country, Role
+from apps.core import presence as presence_module
 from apps.reports.services import report_create
 
 from .factories import AgencyFactory, OfficerFactory, RoomFactory, join, report_data, take_part
@@ -111,3 +116,63 @@ def audit_lines():
     logger.addHandler(handler)
     yield lines
     logger.removeHandler(handler)
+
+
+# --- sockets through the real ASGI application (helpers: tests/sockets.py) -----------
+
+SOCKET_WAIT = 3  # seconds: the longest any single socket event may take
+
+
+@pytest.fixture
+def countries(transactional_db):
+    """The countries the data migration loads; the flush after each test took them.
+
+    Socket tests (transactional) use it with `embedded_realtime`: see tests/sockets.py.
+    """
+    import pycountry
+
+    Country.objects.bulk_create(
+        [
+            Country(code=c.alpha_2, name=getattr(c, "common_name", None) or c.name)
+            for c in pycountry.countries
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@pytest.fixture
+def embedded_realtime(settings, monkeypatch):
+    """In-memory layer and presence, eager Celery: no state leaks between tests."""
+    settings.REDIS_URL = ""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.WS_RECHECK_SECONDS = 60.0  # rechecks happen only when a test triggers one
+    monkeypatch.setattr(presence_module, "_presence", None)
+    from commandcentre.celery import app as celery_app
+
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def keys(world) -> dict[str, str]:
+    """API token of every officer of the world, by username."""
+    return dict(Token.objects.values_list("user__username", "key"))
+
+
+@pytest.fixture
+async def sockets():
+    """open(path, headers) -> communicator; every one is disconnected at the end."""
+    from commandcentre.asgi import application
+
+    opened: list[WebsocketCommunicator] = []
+
+    async def _open(path: str, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        opened.append(communicator)
+        return communicator
+
+    yield _open
+    for communicator in opened:
+        await communicator.disconnect(timeout=SOCKET_WAIT)
+    # The consumers' database thread keeps its connection (CONN_MAX_AGE); close
+    # it, or the test database cannot be dropped at the end of the session.
+    await sync_to_async(connections.close_all)()

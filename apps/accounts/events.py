@@ -1,6 +1,15 @@
 """Events the accounts app publishes."""
 
-ACCESS_CHANGED = "access.changed"
+from apps.core.events import INT, STR, declare, nullable
+
+# Nothing reaches the client but, when access is gone, an error frame before 4403.
+ACCESS_CHANGED = declare(
+    "access.changed",
+    groups=("officer.{id}", "room.{id}"),
+    event={"agency_id": nullable(INT), "officer_id": nullable(INT)},
+    frame={"code": {"const": "access_revoked"}, "message": STR},
+    frame_type="error",
+)
 
 
 def officer_group(officer_id: int) -> str:

@@ -1,9 +1,27 @@
 """Events the alerts app publishes."""
 
-from apps.core.events import publish_on_commit
+from apps.core.events import INT, NUMBER, STR, array, declare, nullable, publish_on_commit, shape
+from apps.reports.events import REPORT, REPORT_BRIEF, REPORT_STUB
 
-ALERT_CREATED = "alert.created"
-ALERT_UPDATED = "alert.updated"
+MATCH = shape(  # reports.disclosure.match_for
+    id=INT, kind={"enum": ["exact", "fuzzy"]}, score=nullable(NUMBER),
+    selector=shape(type=STR, value=nullable(STR)), values=array(nullable(STR)),
+    reasons=array(STR),
+    reports={**array({"anyOf": [REPORT, REPORT_BRIEF, REPORT_STUB]}), "minItems": 2, "maxItems": 2},
+)  # fmt: skip
+ALERT = shape(  # payloads.alert_payload: as its recipient may see it
+    id=INT, state=STR, created_at=STR, acknowledged_at=nullable(STR), match=MATCH
+)
+ALERT_CREATED = declare(
+    "alert.created", groups=("alerts.{id}",), event={"alert": ALERT}, frame={"alert": ALERT}
+)
+ALERT_STATE = shape(id=INT, state=STR)
+ALERT_UPDATED = declare(
+    "alert.updated",
+    groups=("alerts.{id}",),
+    event={"alert": ALERT_STATE},
+    frame={"alert": ALERT_STATE},
+)
 
 
 def alerts_group(officer_id: int) -> str:

@@ -8,12 +8,15 @@ saved, and clients catch up by `seq`.
 import asyncio
 import logging
 import os
+import re
 import threading
+from dataclasses import dataclass
 from functools import partial
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 5.0
@@ -89,3 +92,90 @@ def enqueue_on_commit(task, *args) -> None:
             logger.warning("could not enqueue %s%r", task.name, args, exc_info=True)
 
     transaction.on_commit(_send, robust=True)
+
+
+# --- the event catalogue ---------------------------------------------------------
+# Every event type the server sends over the channel layer is declared once, in the
+# events.py of the app that builds it, with a JSON schema of the event and of the
+# frame its socket sends to clients. tests/core/test_event_catalogue.py drives every
+# publish site through the real services and checks each event against its schema,
+# and that the catalogue names every type published and nothing else.
+
+INT = {"type": "integer"}
+NUMBER = {"type": "number"}
+STR = {"type": "string"}
+BOOL = {"type": "boolean"}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def row(*cells: dict) -> dict:
+    """A fixed-length list: [cell, cell, ...]."""
+    n = len(cells)
+    return {"type": "array", "prefixItems": list(cells), "items": False, "minItems": n}
+
+
+def shape(**properties: dict) -> dict:
+    """An object with exactly these keys (each required)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One declared event: the group names it goes to and the schemas it keeps.
+
+    `event` is the whole channel-layer message (with `type` and the `group` that
+    publish adds); `frame` what a socket sends its client for it, None if nothing.
+    """
+
+    type: str
+    groups: tuple[str, ...]
+    event: dict
+    frame: dict | None
+
+
+CATALOGUE: dict[str, EventType] = {}
+
+
+def _group_pattern(groups: tuple[str, ...]) -> str:
+    """A regular expression for group names: `room.{id}` -> `^(room\\.[0-9]+)$`."""
+    names = [re.escape(g).replace(re.escape("{id}"), "[0-9]+") for g in groups]
+    return "^(" + "|".join(names) + ")$"
+
+
+def declare(
+    event_type: str,
+    *,
+    groups: tuple[str, ...],
+    event: dict,
+    frame: dict | None = None,
+    frame_type: str | None = None,
+) -> str:
+    """Declare `event_type` with the fields of its event (besides type and group) and of
+    its client frame (besides type: `frame_type`, the event's own type unless given)."""
+    full = shape(type={"const": event_type}, group={"type": "string"}, **event)
+    full["properties"]["group"]["pattern"] = _group_pattern(groups)
+    client = None
+    if frame is not None:
+        client = shape(type={"const": frame_type or event_type}, **frame)
+    declared = EventType(event_type, groups, full, client)
+    if CATALOGUE.setdefault(event_type, declared) != declared:
+        raise ValueError(f"event type {event_type!r} is declared twice, differently")
+    return event_type
+
+
+def catalogue() -> dict[str, EventType]:
+    """Every declared event type; every app's events module is imported first."""
+    autodiscover_modules("events")
+    return dict(CATALOGUE)

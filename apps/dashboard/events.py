@@ -6,9 +6,21 @@ Each dashboard socket forwards only the rows its viewer may see
 (`selectors.delta_for`), as [scope, key, metric, amount].
 """
 
-from apps.core.events import publish_on_commit
+from apps.core.events import INT, STR, array, declare, publish_on_commit, row
 
-STATS_DELTA = "stats.delta"
+AUDIENCE = {"enum": ["operation", "room", "coordinators"]}  # reports.disclosure.AUDIENCES
+STATS_DELTA = declare(
+    "stats.delta",
+    groups=("dashboard.{id}",),
+    event={
+        "operation": INT,  # rows: [room, audience, scope, key, metric, amount]
+        "delta": {**array(row(INT, AUDIENCE, STR, STR, STR, INT)), "minItems": 1},
+    },
+    frame={  # rows the viewer may see: [scope, key, metric, amount]
+        "operation": INT,
+        "delta": {**array(row(STR, STR, STR, INT)), "minItems": 1},
+    },
+)
 
 
 def dashboard_group(operation_id: int) -> str:

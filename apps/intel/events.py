@@ -8,10 +8,22 @@
 """
 
 from apps.alerts.events import alerts_group
-from apps.core.events import publish_on_commit
+from apps.core.events import INT, STR, array, declare, nullable, publish_on_commit, shape
 from apps.dashboard.events import stats_delta_on_commit
 
-IMPORT_FINISHED = "import.finished"
+IMPORT_SUMMARY = shape(  # imports.import_run_summary
+    id=INT, operation=INT, room=nullable(INT), officer=STR, name=STR, format=STR, sha256=STR,
+    status=STR, rows=shape(total=INT, created=INT, existing=INT, rejected=INT),
+    agencies_created=array(STR), batches=shape(total=INT, matched=INT), matches_found=INT,
+    failure=STR, created_at=STR, loaded_at=nullable(STR), finished_at=nullable(STR),
+    errors={**array({"type": "object"}), "maxItems": 20},
+)  # fmt: skip
+IMPORT_FINISHED = declare(
+    "import.finished",
+    groups=("alerts.{id}",),
+    event={"import": IMPORT_SUMMARY},
+    frame={"import": IMPORT_SUMMARY},
+)
 
 
 def import_finished_on_commit(officer_id: int, payload: dict) -> None:

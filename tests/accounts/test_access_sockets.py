@@ -6,7 +6,6 @@ closes a socket is the access.changed event the service publishes on commit.
 
 from datetime import timedelta
 
-import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
 from django.utils import timezone
@@ -15,9 +14,9 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services import officer_deactivate
 from apps.operations.services import operation_agency_remove
-from tests.reports import test_consumers as rooms
-from tests.reports.test_consumers import (
+from tests.sockets import (
     ORIGIN,
+    SOCKET_TESTS,
     WAIT,
     auth,
     closed_with,
@@ -27,12 +26,7 @@ from tests.reports.test_consumers import (
     still_posts,
 )
 
-# The room socket tests' fixtures: countries, the embedded layer, tokens, sockets.
-countries, embedded_realtime, keys, sockets = (
-    rooms.countries, rooms.embedded_realtime, rooms.keys, rooms.sockets
-)
-
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = SOCKET_TESTS
 
 
 def dashboard_path(world) -> str:

@@ -43,6 +43,17 @@ WS_MAX_FRAME_BYTES = 64 * 1024
 UVICORN_WS_MAX_SIZE = 1024 * 1024
 
 
+def wait_until(predicate, timeout: float, what="", poll: float = 0.1) -> None:
+    """Return once `predicate()` is true; fail after `timeout` seconds, saying `what`
+    (a string, or a function called then: a log read at the time of the failure)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            said = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout} s waiting for {said or predicate}")
+        time.sleep(poll)
+
+
 def redis_up() -> bool:
     # a bare PING: redis-py would retry a refused connection with backoff for seconds
     try:

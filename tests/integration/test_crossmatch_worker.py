@@ -17,7 +17,7 @@ import uuid
 import pytest
 import websockets
 
-from .conftest import ROOT, _manage, http_json
+from .conftest import ROOT, _manage, http_json, wait_until
 
 pytestmark = pytest.mark.services
 
@@ -40,6 +40,16 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
+
+    def tasks(self, state: str, task: str = "apps.crossmatch.tasks.match_report_task") -> list:
+        """The lines where the worker logged a `task` as `state` (received, succeeded)."""
+        text = self.log_path.read_text(errors="replace")
+        return [line for line in text.splitlines() if f"{task}[" in line and f"] {state}" in line]
+
+    def idle(self) -> bool:
+        """Every task it took (earlier tests' included) is done: none is waiting in it."""
+        done = len(self.tasks("succeeded")) + len(self.tasks("raised"))
+        return len(self.tasks("received")) == done
 
     def children(self) -> list[int]:
         done = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
@@ -73,12 +83,14 @@ def shell(stack, code: str) -> str:
     return _manage(stack.env, "shell", "-c", code).strip().splitlines()[-1]
 
 
-def celery_call(stack, task: str, **kwargs) -> None:
-    subprocess.run(
+def celery_call(stack, task: str, **kwargs) -> str:
+    """Send `task` to the broker; its id."""
+    done = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "commandcentre", "call", task,
          "--kwargs", json.dumps(kwargs)],
-        cwd=ROOT, env=stack.env, check=True, capture_output=True, timeout=60,
+        cwd=ROOT, env=stack.env, check=True, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
+    return done.stdout.strip()
 
 
 async def next_alert(socket, timeout: float = 15.0) -> dict:
@@ -106,8 +118,10 @@ async def test_two_countries_post_matching_reports_and_both_sockets_get_the_aler
 ):
     gr, bg = stack.tokens["it.gr"], stack.tokens["it.bg"]
     number = phone()
-    async with alerts_socket(servers[0], gr) as gr_alerts, alerts_socket(servers[1], bg) as bg_alerts:
-        await asyncio.sleep(0.3)  # both subscribed before the worker publishes
+    # The alert socket accepts only once it is in its officer's group
+    # (AlertConsumer.connect): open, it is subscribed before the worker publishes.
+    gr_socket, bg_socket = alerts_socket(servers[0], gr), alerts_socket(servers[1], bg)
+    async with gr_socket as gr_alerts, bg_socket as bg_alerts:
         hit = post(servers[0], gr, stack.rooms["live"], {
             "client_id": str(uuid.uuid4()), "kind": "hit", "handling": "green",
             "seizures": [{"category": "firearm", "quantity": 1}],
@@ -128,8 +142,7 @@ async def test_two_countries_post_matching_reports_and_both_sockets_get_the_aler
 async def test_alert_about_a_red_report_says_only_who_holds_it(stack, servers, worker):
     gr, bg = stack.tokens["it.gr"], stack.tokens["it.bg"]
     number = phone()
-    async with alerts_socket(servers[1], bg) as bg_alerts:
-        await asyncio.sleep(0.3)
+    async with alerts_socket(servers[1], bg) as bg_alerts:  # open: subscribed
         secret = post(servers[0], gr, stack.rooms["live"], {
             "client_id": str(uuid.uuid4()), "kind": "intel", "handling": "red",
             "body": f"Informant says the courier uses {number}.",
@@ -151,29 +164,26 @@ def test_worker_killed_mid_task_and_the_match_is_still_made(stack, servers, work
     first = post(servers[0], gr, stack.rooms["live"], {
         "client_id": str(uuid.uuid4()), "kind": "intel", "body": f"Vendor phone {number}.",
     })  # fmt: skip
-    deadline = time.monotonic() + 20
-    while shell(stack, f"from apps.reports.models import Report; "
-                       f"print(Report.objects.get(pk={first['id']}).matched_at is not None)") != "True":  # fmt: skip
-        assert time.monotonic() < deadline, worker[0].log()
-        time.sleep(0.3)
+    matched = (f"from apps.reports.models import Report; "
+               f"print(Report.objects.get(pk={first['id']}).matched_at is not None)")  # fmt: skip
+    wait_until(lambda: shell(stack, matched) == "True" and worker[0].idle(), 20, worker[0].log)
 
     # Freeze the pool process: the next task is handed to it and never finished.
+    taken = len(worker[0].tasks("received"))
     for pid in worker[0].children():
         os.kill(pid, signal.SIGSTOP)
     second = post(servers[1], bg, stack.rooms["live"], {
         "client_id": str(uuid.uuid4()), "kind": "intel", "body": f"Same phone {number} here.",
     })  # fmt: skip
-    time.sleep(1.5)
+    # the idle worker has taken the second task (and handed it to the frozen pool)
+    wait_until(lambda: len(worker[0].tasks("received")) > taken, 20, worker[0].log)
     worker[0].kill()
     count = f"from apps.crossmatch.models import Match; print(Match.objects.filter(report_a={first['id']}, report_b={second['id']}).count())"  # fmt: skip
     assert shell(stack, count) == "0"
 
     worker.append(Worker(stack.env, tmp_path / "worker-2.log"))
     celery_call(stack, "apps.crossmatch.tasks.sweep_unmatched_reports_task", older_than_seconds=0)
-    deadline = time.monotonic() + 30
-    while shell(stack, count) != "1":
-        assert time.monotonic() < deadline, worker[1].log()
-        time.sleep(0.5)
+    wait_until(lambda: shell(stack, count) == "1", 30, worker[1].log)
 
 
 def test_a_task_run_twice_makes_no_duplicate_matches_or_alerts(stack, servers, worker):
@@ -190,16 +200,26 @@ def test_a_task_run_twice_makes_no_duplicate_matches_or_alerts(stack, servers, w
         f"m = Match.objects.filter(report_a={first['id']}, report_b={second['id']}); "
         "print(m.count(), Alert.objects.filter(match__in=m).count())"
     )
-    deadline = time.monotonic() + 20
-    while (before := shell(stack, counts)).startswith("0"):
-        assert time.monotonic() < deadline, worker[0].log()
-        time.sleep(0.3)
+    wait_until(lambda: not shell(stack, counts).startswith("0"), 20, worker[0].log)
+    before = shell(stack, counts)
 
     shell(stack, f"from apps.reports.models import Report; "
                  f"print(Report.objects.filter(pk={second['id']}).update(matched_at=None))")  # fmt: skip
-    for _ in range(2):
+    matched_again = (
+        "from apps.reports.models import Report; "
+        f"print(Report.objects.get(pk={second['id']}).matched_at is not None)"
+    )
+    task_ids = [
         celery_call(stack, "apps.crossmatch.tasks.match_report_task", report_id=second["id"])
-    time.sleep(3)
+        for _ in range(2)
+    ]
 
+    def both_ran() -> bool:  # the worker logs each run done
+        done = "\n".join(worker[0].tasks("succeeded"))
+        return all(f"[{task_id}]" in done for task_id in task_ids)
+
+    wait_until(both_ran, 30, worker[0].log)
+
+    assert shell(stack, matched_again) == "True"
     assert shell(stack, counts) == before
     assert before.split()[0] == "1"

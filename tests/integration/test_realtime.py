@@ -124,9 +124,14 @@ class RoomClient:
         deadline = time.monotonic() + RECONNECT_WITHIN
         while True:
             try:
+                announced = len(self.presence)
                 await self.connect()
-                # the server may accept and then refuse (4429, or an error in connect)
-                await asyncio.sleep(0.05)
+                # the server may accept and then refuse (4429, or an error in connect):
+                # the socket is in once the room announces it, out once it is closed
+                try:
+                    await until(lambda: len(self.presence) > announced or not self.open)
+                except AssertionError:
+                    pass  # an announcement lost while Redis restarts: open is in
                 if self.open:
                     break
             except (OSError, InvalidStatus, ConnectionClosed, TimeoutError):

@@ -17,7 +17,6 @@ officer may read. The test counts leaks per channel, prints the counts, and fail
 above 0.
 """
 
-import asyncio
 import csv
 import io
 import json
@@ -26,7 +25,6 @@ from collections import Counter as Tally
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
@@ -42,9 +40,9 @@ from apps.reports.models import Report
 from apps.reports.services import report_create
 from commandcentre.asgi import application
 from tests.factories import AgencyFactory, OfficerFactory, RoomFactory, join, report_data, take_part
-from tests.reports.test_consumers import ORIGIN, countries, embedded_realtime  # noqa: F401
+from tests.sockets import ORIGIN, SOCKET_TESTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = SOCKET_TESTS
 
 HANDLINGS = ["clear", "green", "amber", "amber+strict", "red"]
 PHONES = ["+306941110000", "+306941110001", "+306941110002"]

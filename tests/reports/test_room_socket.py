@@ -1,152 +1,44 @@
-"""The room, alert and dashboard sockets, through the real ASGI application.
-
-These run on the embedded default (in-memory channel layer, in-process
-presence, eager Celery) whatever the environment says, so they are the same
-in both CI passes; the Redis pub/sub layer is exercised by real server
-processes in tests/integration/test_realtime.py.
+"""The room socket (`/ws/rooms/{id}/`, reports/consumers.py), through the real ASGI
+application: connecting, posting, resume, bad input, access, presence, Redis failing
+under it, origins and paths.
 """
 
 import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.accounts.models import Country, Officer
+from apps.accounts.models import Officer
 from apps.accounts.services import officer_deactivate
-from apps.alerts.models import Alert, AlertState
 from apps.core import presence as presence_module
 from apps.core import sockets as core_sockets
-from apps.crossmatch.models import Match
 from apps.operations.models import RoomMembership
 from apps.operations.services import room_member_remove
 from apps.reports.models import Report
 from commandcentre.asgi import application
-from commandcentre.celery import app as celery_app
 from tests.factories import report_data
+from tests.sockets import (
+    ORIGIN,
+    SOCKET_TESTS,
+    WAIT,
+    acked,
+    auth,
+    closed_with,
+    connect,
+    create,
+    events_of,
+    join_room,
+    next_event,
+    reports_in,
+    still_posts,
+    until_true,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-ORIGIN = (b"origin", b"http://127.0.0.1")
-WAIT = 3  # seconds: the longest any single event may take
-
-
-@pytest.fixture(autouse=True)
-def countries(transactional_db):
-    """The countries the data migration loads; the flush after each test took them."""
-    import pycountry
-
-    Country.objects.bulk_create(
-        [
-            Country(code=c.alpha_2, name=getattr(c, "common_name", None) or c.name)
-            for c in pycountry.countries
-        ],
-        ignore_conflicts=True,
-    )
-
-
-@pytest.fixture(autouse=True)
-def embedded_realtime(settings, monkeypatch):
-    """In-memory layer and presence, eager Celery: no state leaks between tests."""
-    settings.REDIS_URL = ""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.WS_RECHECK_SECONDS = 60.0  # rechecks happen only when a test triggers one
-    monkeypatch.setattr(presence_module, "_presence", None)
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-
-
-@pytest.fixture
-def keys(world) -> dict[str, str]:
-    """API token of every officer of the world, by username."""
-    return dict(Token.objects.values_list("user__username", "key"))
-
-
-@pytest.fixture
-async def sockets():
-    """open(path, headers) -> communicator; every one is disconnected at the end."""
-    opened: list[WebsocketCommunicator] = []
-
-    async def _open(path: str, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        opened.append(communicator)
-        return communicator
-
-    yield _open
-    for communicator in opened:
-        await communicator.disconnect(timeout=WAIT)
-    # The consumers' database thread keeps its connection (CONN_MAX_AGE); close
-    # it, or the test database cannot be dropped at the end of the session.
-    await sync_to_async(connections.close_all)()
-
-
-def auth(key: str) -> list[tuple[bytes, bytes]]:
-    return [ORIGIN, (b"authorization", f"Token {key}".encode())]
-
-
-async def connect(sockets, path: str, headers) -> WebsocketCommunicator:
-    communicator = await sockets(path, headers)
-    connected, _ = await communicator.connect(timeout=WAIT)
-    assert connected
-    return communicator
-
-
-async def join_room(sockets, room, key: str) -> WebsocketCommunicator:
-    """A room socket, past its own presence announcement."""
-    communicator = await connect(sockets, f"/ws/rooms/{room.pk}/", auth(key))
-    event = await communicator.receive_json_from(timeout=WAIT)
-    assert event["type"] == "presence", event
-    return communicator
-
-
-async def next_event(communicator, skip=("presence",)) -> dict:
-    while True:
-        event = await communicator.receive_json_from(timeout=WAIT)
-        if event["type"] not in skip:
-            return event
-
-
-async def events_of(communicator, count: int, types: set[str]) -> list[dict]:
-    """The next `count` events whose type is in `types`, in order; others are dropped."""
-    found = []
-    while len(found) < count:
-        event = await communicator.receive_json_from(timeout=WAIT)
-        if event["type"] in types:
-            found.append(event)
-    return found
-
-
-async def closed_with(communicator) -> int:
-    message = await communicator.receive_output(timeout=WAIT)
-    assert message["type"] == "websocket.close"
-    return message["code"]
-
-
-async def create(communicator, **report) -> dict:
-    data = report_data(**report)
-    await communicator.send_json_to({"type": "report.create", "report": data})
-    return data
-
-
-async def acked(communicator, data: dict) -> dict:
-    """Wait for the ack of `data`; the socket's own report.created may come first."""
-    while True:
-        event = await next_event(communicator)
-        if event["type"] == "report.ack":
-            assert event["client_id"] == data["client_id"]
-            return event
-        assert event["type"] == "report.created", event
-
-
-async def reports_in(room) -> int:
-    return await Report.objects.filter(room=room).acount()
-
-
-# --- connecting --------------------------------------------------------------
+pytestmark = SOCKET_TESTS
 
 
 async def test_no_credentials_get_an_error_then_4401(world, sockets):
@@ -371,14 +263,6 @@ async def test_resume_with_a_bad_after_seq_is_invalid(world, keys, sockets):
 
 
 # --- bad input -----------------------------------------------------------------
-
-
-async def still_posts(communicator, room, expected_count: int) -> None:
-    """The socket goes on working: a valid report is acked and saved."""
-    data = await create(communicator)
-    ack = await acked(communicator, data)
-    assert ack["created"] is True
-    assert await reports_in(room) == expected_count
 
 
 async def test_malformed_json_is_an_error_and_the_socket_goes_on(world, keys, sockets):
@@ -649,131 +533,9 @@ async def test_presence_of_one_room_is_not_sent_to_another(world, keys, sockets)
 # --- dashboard -----------------------------------------------------------------
 
 
-async def test_the_dashboard_sends_a_snapshot_then_a_delta_per_report(world, keys, sockets, post):
-    await sync_to_async(post)(world.gr_officer, world.postal, kind="check")
-    path = f"/ws/operations/{world.operation.pk}/dashboard/"
-    dashboard = await connect(sockets, path, auth(keys["coordinator"]))
-
-    snapshot = await dashboard.receive_json_from(timeout=WAIT)
-    assert snapshot["type"] == "stats.snapshot"
-    assert snapshot["operation"] == world.operation.pk
-    assert snapshot["stats"]["total"]["reports"] == 1
-
-    await sync_to_async(post)(world.bg_officer, world.postal, kind="hit")
-
-    delta = await dashboard.receive_json_from(timeout=WAIT)
-    assert delta["type"] == "stats.delta"
-    assert delta["operation"] == world.operation.pk
-    assert delta["delta"]
-
-
-async def test_the_dashboard_of_an_operation_one_is_not_in_gets_4404(world, keys, sockets):
-    path = f"/ws/operations/{world.operation.pk}/dashboard/"
-    dashboard = await connect(sockets, path, auth(keys["fr.officer"]))
-
-    assert (await dashboard.receive_json_from(timeout=WAIT))["code"] == "not_found"
-    assert await closed_with(dashboard) == 4404
-
-
-async def test_the_dashboard_takes_no_client_messages(world, keys, sockets):
-    path = f"/ws/operations/{world.operation.pk}/dashboard/"
-    dashboard = await connect(sockets, path, auth(keys["coordinator"]))
-    await dashboard.receive_json_from(timeout=WAIT)  # snapshot
-
-    await dashboard.send_json_to({"type": "stats.delta", "operation": 1, "delta": {}})
-
-    event = await dashboard.receive_json_from(timeout=WAIT)
-    assert (event["type"], event["code"]) == ("error", "unknown_type")
-
-
-async def test_the_dashboard_without_credentials_gets_4401(world, sockets):
-    path = f"/ws/operations/{world.operation.pk}/dashboard/"
-    dashboard = await connect(sockets, path, [ORIGIN])
-
-    assert (await dashboard.receive_json_from(timeout=WAIT))["code"] == "unauthenticated"
-    assert await closed_with(dashboard) == 4401
-
-
-# --- alerts ------------------------------------------------------------------
-
-
-@pytest.fixture
-def alerts(world, post):
-    """One match between a GR and a BG report, and an alert about it for each author."""
-    first = post(world.gr_officer, world.postal)
-    second = post(world.bg_officer, world.postal)
-    match = Match.objects.create(
-        report_a=first, report_b=second, kind="exact", selector_type="phone", value="+3069000000"
-    )
-    return {
-        "gr": Alert.objects.create(officer=world.gr_officer, match=match),
-        "bg": Alert.objects.create(officer=world.bg_officer, match=match),
-    }
-
-
-async def test_an_officer_acknowledges_their_own_alert_on_the_socket(world, keys, sockets, alerts):
-    socket = await connect(sockets, "/ws/alerts/", auth(keys["gr.officer"]))
-
-    await socket.send_json_to({"type": "alert.ack", "id": alerts["gr"].pk})
-
-    event = await socket.receive_json_from(timeout=WAIT)
-    assert event == {
-        "type": "alert.updated",
-        "alert": {"id": alerts["gr"].pk, "state": "acknowledged"},
-    }
-    assert (await Alert.objects.aget(pk=alerts["gr"].pk)).state == AlertState.ACKNOWLEDGED
-
-
-async def test_an_officer_cannot_acknowledge_someone_elses_alert(world, keys, sockets, alerts):
-    socket = await connect(sockets, "/ws/alerts/", auth(keys["gr.officer"]))
-
-    await socket.send_json_to({"type": "alert.ack", "id": alerts["bg"].pk})
-
-    event = await socket.receive_json_from(timeout=WAIT)
-    assert (event["type"], event["code"], event["id"]) == ("error", "not_found", alerts["bg"].pk)
-    assert (await Alert.objects.aget(pk=alerts["bg"].pk)).state == AlertState.NEW
-
-
-async def test_an_alert_ack_without_an_integer_id_is_invalid(world, keys, sockets, alerts):
-    socket = await connect(sockets, "/ws/alerts/", auth(keys["gr.officer"]))
-
-    for alert_id in (str(alerts["gr"].pk), None, True, float(alerts["gr"].pk)):
-        await socket.send_json_to({"type": "alert.ack", "id": alert_id})
-
-        event = await socket.receive_json_from(timeout=WAIT)
-        assert (event["type"], event["code"]) == ("error", "invalid"), alert_id
-    assert (await Alert.objects.aget(pk=alerts["gr"].pk)).state == AlertState.NEW
-
-
-async def test_alerts_reach_only_their_officers_socket(world, keys, sockets):
-    gr = await connect(sockets, "/ws/alerts/", auth(keys["gr.officer"]))
-    bg = await connect(sockets, "/ws/alerts/", auth(keys["bg.officer"]))
-
-    await get_channel_layer().group_send(
-        f"alerts.{world.gr_officer.pk}", {"type": "alert.created", "alert": {"id": 7}}
-    )
-
-    assert await gr.receive_json_from(timeout=WAIT) == {"type": "alert.created", "alert": {"id": 7}}
-    assert await bg.receive_nothing(timeout=0.2)
-
-
-async def test_the_alert_socket_without_credentials_gets_4401(world, sockets):
-    socket = await connect(sockets, "/ws/alerts/", [ORIGIN])
-
-    assert (await socket.receive_json_from(timeout=WAIT))["code"] == "unauthenticated"
-    assert await closed_with(socket) == 4401
-
-
-# --- when Redis (presence, the channel layer) fails under a socket ----------------
-
-
-async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
-    world, keys, sockets, settings, monkeypatch
-):
-    # given a presence store that fails once, as Redis does while it restarts
-    settings.WS_RECHECK_SECONDS = 0.05
-    bg = await join_room(sockets, world.postal, keys["bg.officer"])
-    store = presence_module.presence()
+def join_fails_once(store, monkeypatch) -> list:
+    """Make the presence store's next join fail, as Redis does while it restarts; the
+    list gets the seat that failed."""
     join = store.join
     failures = []
 
@@ -784,6 +546,17 @@ async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
         await join(room, seat)
 
     monkeypatch.setattr(store, "join", join_failing_once)
+    return failures
+
+
+async def test_a_recheck_that_fails_once_does_not_stop_later_rechecks(
+    world, keys, sockets, settings, monkeypatch
+):
+    # given a presence store that fails once, as Redis does while it restarts
+    settings.WS_RECHECK_SECONDS = 0.05
+    bg = await join_room(sockets, world.postal, keys["bg.officer"])
+    store = presence_module.presence()
+    failures = join_fails_once(store, monkeypatch)
     await until_true(lambda: failures)
 
     # when the officer is deactivated afterwards, the next recheck still closes the socket
@@ -828,16 +601,7 @@ async def test_a_socket_that_fails_while_connecting_leaves_no_watcher_behind(
     # given Redis goes away while a socket connects, after it was accepted
     settings.WS_RECHECK_SECONDS = 0.05
     store = presence_module.presence()
-    join = store.join
-    failures = []
-
-    async def join_failing_once(room, seat):
-        if not failures:
-            failures.append(seat)
-            raise ConnectionError("Redis is restarting")
-        await join(room, seat)
-
-    monkeypatch.setattr(store, "join", join_failing_once)
+    failures = join_fails_once(store, monkeypatch)
     path = f"/ws/rooms/{world.postal.pk}/"
     bg = WebsocketCommunicator(application, path, auth(keys["bg.officer"]))
 
@@ -849,6 +613,7 @@ async def test_a_socket_that_fails_while_connecting_leaves_no_watcher_behind(
     event = await bg.receive_json_from(timeout=WAIT)
     assert (event["type"], event["code"]) == ("error", "unavailable")
     assert await closed_with(bg) == 1013
+    assert len(failures) == 1
     # and nothing it started lives on to put its seat in the room
     await asyncio.sleep(0.3)
     assert await store.seats(f"room.{world.postal.pk}") == []
@@ -871,71 +636,6 @@ async def test_a_socket_is_told_to_reconnect_after_the_layer_reconnected(
     # a socket opened afterwards is not closed again
     again = await join_room(sockets, world.postal, keys["gr.officer"])
     assert await again.receive_nothing(timeout=0.3)
-
-
-async def until_true(condition, timeout: float = WAIT) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
-# --- origins, unknown paths, resume limits ------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "origin, allowed",
-    [
-        ("http://127.0.0.1", True),
-        ("https://127.0.0.1", True),
-        ("http://localhost", True),
-        ("http://127.0.0.1:8000", True),  # the port the socket came in on
-        ("HTTP://127.0.0.1:8000/", True),
-        ("http://127.0.0.1:9999", False),  # same host, another port: another site
-        ("https://127.0.0.1:8443", False),
-        ("ftp://127.0.0.1", False),
-        ("http://evil.example", False),
-        ("http://127.0.0.1.evil.example", False),
-        ("http://127.0.0.1/path", False),
-        ("http://user@127.0.0.1", False),
-        ("null", False),
-        ("", False),
-        (None, False),
-    ],
-)
-def test_an_origin_is_compared_by_scheme_host_and_port(origin, allowed):
-    from apps.core.origins import origin_allowed
-
-    scope = {"headers": [(b"host", b"127.0.0.1:8000")], "server": ("127.0.0.1", 8000)}
-
-    assert origin_allowed(origin, scope) is allowed
-
-
-def test_with_https_enforced_only_https_origins_are_allowed(settings):
-    from apps.core.origins import origin_allowed
-
-    settings.SECURE_SSL_REDIRECT = True
-    scope = {"headers": [(b"host", b"cc.example.org")], "server": ("10.0.0.5", 8000)}
-    settings.ALLOWED_HOSTS = ["cc.example.org"]
-
-    assert origin_allowed("https://cc.example.org", scope) is True
-    assert origin_allowed("http://cc.example.org", scope) is False
-    assert origin_allowed("https://cc.example.org:8000", scope) is True  # the server's own port
-    assert origin_allowed("https://cc.example.org:9000", scope) is False
-
-
-def test_trusted_and_configured_origins(settings):
-    from apps.core.origins import origin_allowed
-
-    scope = {"headers": [(b"host", b"127.0.0.1:8000")], "server": ("127.0.0.1", 8000)}
-    settings.CSRF_TRUSTED_ORIGINS = ["https://proxy.example:8443"]
-    assert origin_allowed("https://proxy.example:8443", scope) is True
-
-    # WS_ALLOWED_ORIGINS, once set, is the whole list
-    settings.WS_ALLOWED_ORIGINS = ["https://cc.example.org"]
-    assert origin_allowed("https://cc.example.org", scope) is True
-    assert origin_allowed("http://127.0.0.1", scope) is False
-    assert origin_allowed("https://proxy.example:8443", scope) is False
 
 
 async def test_a_page_on_another_port_cannot_open_a_socket(world, keys, sockets):
