@@ -34,7 +34,9 @@ def http(url, body=None, token=None):
     if token:
         headers["Authorization"] = f"Token {token}"
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode() if body is not None else None, headers=headers,
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers=headers,
         method="POST" if body is not None else "GET",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -47,7 +49,9 @@ def percentile(values, pct):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=50)
     parser.add_argument("--database", default="cc_bench_alerts")
     parser.add_argument("--redis-db", type=int, default=12)
@@ -64,10 +68,16 @@ def main() -> None:
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
         REDIS_URL=f"redis://127.0.0.1:6379/{args.redis_db}",
         CHANNEL_PREFIX=f"ccal{secrets.token_hex(3)}",
-        SECRET_KEY=secrets.token_urlsafe(40), DEBUG="0", SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0", LOG_LEVEL="WARNING", AUDIT_LOG_LEVEL="WARNING",
+        SECRET_KEY=secrets.token_urlsafe(40),
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        LOG_LEVEL="WARNING",
+        AUDIT_LOG_LEVEL="WARNING",
     )
-    subprocess.run(["redis-cli", "-n", str(args.redis_db), "flushdb"], check=True, capture_output=True)
+    subprocess.run(
+        ["redis-cli", "-n", str(args.redis_db), "flushdb"], check=True, capture_output=True
+    )
     manage = [sys.executable, "manage.py"]
     subprocess.run(manage + ["migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(manage + ["shell", "-c",
@@ -98,16 +108,20 @@ def main() -> None:
         tokens = {u: http(f"{base}/api/v1/auth/token/", {"username": u, "password": "bench-pass-123"})["token"]
                   for u in ("al.gr", "al.bg")}  # fmt: skip
         room = http(f"{base}/api/v1/operations/", token=tokens["al.gr"])["results"][0]["id"]
-        room = http(f"{base}/api/v1/operations/{room}/rooms/", token=tokens["al.gr"])["results"][0]["id"]
+        room = http(f"{base}/api/v1/operations/{room}/rooms/", token=tokens["al.gr"])["results"][0][
+            "id"
+        ]
         latencies = asyncio.run(measure(args, base, room, tokens))
     finally:
         server.send_signal(signal.SIGTERM)
         os.killpg(worker.pid, signal.SIGTERM)
         server.wait(10)
         worker.wait(20)
-    print(f"post-to-alert over {len(latencies)} matches (server + 1 worker, PostgreSQL, Redis): "
-          f"p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, "
-          f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms")
+    print(
+        f"post-to-alert over {len(latencies)} matches (server + 1 worker, PostgreSQL, Redis): "
+        f"p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, "
+        f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms"
+    )
 
 
 async def measure(args, base, room, tokens) -> list[float]:

@@ -20,20 +20,94 @@ import argparse
 import io
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
 from datetime import date, timedelta
 
-GIVEN = ["Georgios", "Dimitrios", "Ioannis", "Konstantinos", "Nikolaos", "Arben", "Besnik",
-         "Dritan", "Ivan", "Georgi", "Dimitar", "Stefan", "Aleksandar", "Maria", "Elena",
-         "Anna", "Fatmir", "Luan", "Andrei", "Mihai", "Pierre", "Jean", "Hans", "Peter",
-         "Thomas", "Michael", "Laszlo", "Tamas", "Jan", "Petr", "Lukas", "Jonas", "Mikko",
-         "Erik", "Lars", "Sean", "James", "John", "Carlos", "Jose", "Joao", "Ana", "Sofia"]
-SYLLABLES = ["pa", "po", "lo", "ri", "ka", "de", "mi", "tra", "no", "va", "sko", "vic",
-             "hox", "ha", "ber", "ger", "man", "ton", "sen", "lis", "dor", "gan", "zel", "mer",
-             "kos", "tas", "pou", "los", "dis", "nov", "lev", "rov", "ski", "esc", "ola", "ari"]
+GIVEN = [
+    "Georgios",
+    "Dimitrios",
+    "Ioannis",
+    "Konstantinos",
+    "Nikolaos",
+    "Arben",
+    "Besnik",
+    "Dritan",
+    "Ivan",
+    "Georgi",
+    "Dimitar",
+    "Stefan",
+    "Aleksandar",
+    "Maria",
+    "Elena",
+    "Anna",
+    "Fatmir",
+    "Luan",
+    "Andrei",
+    "Mihai",
+    "Pierre",
+    "Jean",
+    "Hans",
+    "Peter",
+    "Thomas",
+    "Michael",
+    "Laszlo",
+    "Tamas",
+    "Jan",
+    "Petr",
+    "Lukas",
+    "Jonas",
+    "Mikko",
+    "Erik",
+    "Lars",
+    "Sean",
+    "James",
+    "John",
+    "Carlos",
+    "Jose",
+    "Joao",
+    "Ana",
+    "Sofia",
+]
+SYLLABLES = [
+    "pa",
+    "po",
+    "lo",
+    "ri",
+    "ka",
+    "de",
+    "mi",
+    "tra",
+    "no",
+    "va",
+    "sko",
+    "vic",
+    "hox",
+    "ha",
+    "ber",
+    "ger",
+    "man",
+    "ton",
+    "sen",
+    "lis",
+    "dor",
+    "gan",
+    "zel",
+    "mer",
+    "kos",
+    "tas",
+    "pou",
+    "los",
+    "dis",
+    "nov",
+    "lev",
+    "rov",
+    "ski",
+    "esc",
+    "ola",
+    "ari",
+]
 
 
 def family_name(rng: random.Random) -> str:
@@ -69,13 +143,16 @@ def recreate_database(url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--new", type=int, default=300, help="new reports matched at each size")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="do not recreate the database")
     parser.add_argument(
-        "--reuse", action="store_true",
+        "--reuse",
+        action="store_true",
         help="with --keep: measure against the earlier reports already loaded, loading none",
     )
     args = parser.parse_args()
@@ -85,7 +162,9 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database (it is dropped and recreated).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commandcentre.settings")
     os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")  # alerts published as a worker would
+    os.environ.setdefault(
+        "REDIS_URL", "redis://127.0.0.1:6379/9"
+    )  # alerts published as a worker would
     if not args.keep:
         recreate_database(url)
 
@@ -104,7 +183,6 @@ def run(args) -> None:
     from apps.accounts.models import Country, Role
     from apps.accounts.services import agency_get_or_create, officer_create
     from apps.crossmatch import services as matcher
-    from apps.reports.normalise import normalise
     from apps.operations.models import Room
     from apps.operations.services import (
         operation_get_or_create,
@@ -114,6 +192,7 @@ def run(args) -> None:
     )
     from apps.reports import services as write_path
     from apps.reports.models import Report
+    from apps.reports.normalise import normalise
     from apps.reports.selectors import with_details
 
     rng = random.Random(args.seed)
@@ -129,9 +208,11 @@ def run(args) -> None:
     from apps.accounts.models import Officer
 
     analyst = Officer.objects.filter(username="xm.analyst").first() or officer_create(
-        username="xm.analyst", password="x" * 12, agency=gr, role=Role.ANALYST)
+        username="xm.analyst", password="x" * 12, agency=gr, role=Role.ANALYST
+    )
     officer = Officer.objects.filter(username="xm.officer").first() or officer_create(
-        username="xm.officer", password="x" * 12, agency=al, role=Role.OFFICER)
+        username="xm.officer", password="x" * 12, agency=al, role=Role.OFFICER
+    )
     assert Country.objects.filter(code="GR").exists()
 
     # Keep the write path from enqueueing: the matcher is timed directly.
@@ -140,10 +221,14 @@ def run(args) -> None:
     earlier: list[tuple[int, str, str, date]] = []  # (report id, phone, name, dob)
     loaded = 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    print("find = candidates from the indexes + scoring; total = report_match: find, save the "
-          "matches and alerts, publish them")
-    print(f"{'earlier':>9} {'load s':>7} {'keys/name':>9} {'find p50':>9} {'p99':>8} "
-          f"{'total p50':>10} {'p95':>8} {'p99':>8} {'max':>8} {'matches/report':>15}")
+    print(
+        "find = candidates from the indexes + scoring; total = report_match: find, save the "
+        "matches and alerts, publish them"
+    )
+    print(
+        f"{'earlier':>9} {'load s':>7} {'keys/name':>9} {'find p50':>9} {'p99':>8} "
+        f"{'total p50':>10} {'p95':>8} {'p99':>8} {'max':>8} {'matches/report':>15}"
+    )
     if args.reuse:
         from apps.reports.models import Party
 
@@ -156,8 +241,18 @@ def run(args) -> None:
     for size in sizes:
         started = time.perf_counter()
         added = size - loaded
-        keys_total = copy_earlier(connection, rng, earlier_room, analyst, gr, loaded, size - loaded,
-                                  earlier, matcher.person_blocking_keys, normalise)
+        keys_total = copy_earlier(
+            connection,
+            rng,
+            earlier_room,
+            analyst,
+            gr,
+            loaded,
+            size - loaded,
+            earlier,
+            matcher.person_blocking_keys,
+            normalise,
+        )
         load_s = time.perf_counter() - started
         loaded = size
         with connection.cursor() as cursor:
@@ -167,13 +262,18 @@ def run(args) -> None:
             target_id, phone, name, dob = rng.choice(earlier)
             given, family = name.split(" ", 1)
             data = {
-                "client_id": str(uuid.uuid4()), "kind": "intel",
+                "client_id": str(uuid.uuid4()),
+                "kind": "intel",
                 "body": f"Buyer called from {phone} about a parcel.",
-                "people": [{"name": f"{given} {typo(family, rng)}", "date_of_birth": dob.isoformat()}],
+                "people": [
+                    {"name": f"{given} {typo(family, rng)}", "date_of_birth": dob.isoformat()}
+                ],
                 "parcel": {"tracking_number": s10(rng)},
             }
             report = write_path.report_create(room=live_room, author=officer, data=data).report
-            detailed = with_details(Report.objects.select_related("room__operation")).get(pk=report.pk)
+            detailed = with_details(Report.objects.select_related("room__operation")).get(
+                pk=report.pk
+            )
             t0 = time.perf_counter()
             matcher.exact_candidates(detailed, set())
             matcher.fuzzy_candidates(detailed)
@@ -182,17 +282,23 @@ def run(args) -> None:
             found = matcher.report_match(report.pk)
             timings.append((time.perf_counter() - t0) * 1000)
             matches += len(found)
-        print(f"{size:>9} {load_s:>7.1f} {keys_total / max(added, 1):>9.1f} "
-              f"{percentile(finding, 50):>7.1f}ms {percentile(finding, 99):>6.1f}ms "
-              f"{percentile(timings, 50):>8.1f}ms {percentile(timings, 95):>6.1f}ms "
-              f"{percentile(timings, 99):>6.1f}ms {max(timings):>6.1f}ms {matches / args.new:>15.2f}",
-              flush=True)
+        print(
+            f"{size:>9} {load_s:>7.1f} {keys_total / max(added, 1):>9.1f} "
+            f"{percentile(finding, 50):>7.1f}ms {percentile(finding, 99):>6.1f}ms "
+            f"{percentile(timings, 50):>8.1f}ms {percentile(timings, 95):>6.1f}ms "
+            f"{percentile(timings, 99):>6.1f}ms {max(timings):>6.1f}ms {matches / args.new:>15.2f}",
+            flush=True,
+        )
     room = Room.objects.get(pk=live_room.pk)
-    print(f"({args.new} new reports per size through report_create; matcher timed alone; "
-          f"last seq in the live room {room.last_seq})")
+    print(
+        f"({args.new} new reports per size through report_create; matcher timed alone; "
+        f"last seq in the live room {room.last_seq})"
+    )
 
 
-def copy_earlier(connection, rng, room, author, agency, offset, count, earlier, person_keys, normalise):
+def copy_earlier(
+    connection, rng, room, author, agency, offset, count, earlier, person_keys, normalise
+):
     """COPY `count` earlier reports with a phone, a tracking number and one person."""
     if count <= 0:
         return 0
@@ -207,7 +313,12 @@ def copy_earlier(connection, rng, room, author, agency, offset, count, earlier, 
     batch = 50_000
     for start in range(0, count, batch):
         n = min(batch, count - start)
-        reports, parties, selectors, keys = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
+        reports, parties, selectors, keys = (
+            io.StringIO(),
+            io.StringIO(),
+            io.StringIO(),
+            io.StringIO(),
+        )
         for i in range(n):
             report_id += 1
             party_id += 1
@@ -221,9 +332,13 @@ def copy_earlier(connection, rng, room, author, agency, offset, count, earlier, 
                 f"{report_id}\t{room.pk}\t{seq}\t{uuid.uuid4()}\t{author.pk}\t{agency.pk}\tGR\t"
                 f"hit\tgreen\tEarlier seizure\t{created}\t\t\t\t{created}\n"
             )
-            parties.write(f"{party_id}\t{report_id}\tsender\t0\t{name}\t{dob.isoformat()}\t\t\t\t\n")
+            parties.write(
+                f"{party_id}\t{report_id}\tsender\t0\t{name}\t{dob.isoformat()}\t\t\t\t\n"
+            )
             selectors.write(f"{report_id}\tphone\t{phone}\t{phone}\tparcel.sender.phone\n")
-            selectors.write(f"{report_id}\ttracking_number\t{tracking}\t{tracking}\tparcel.tracking_number\n")
+            selectors.write(
+                f"{report_id}\ttracking_number\t{tracking}\t{tracking}\tparcel.tracking_number\n"
+            )
             for key in person_keys(name, dob, "GR"):
                 keys.write(f"{report_id}\t{party_id}\tperson\t{key[:64]}\n")
                 keys_total += 1
@@ -231,12 +346,21 @@ def copy_earlier(connection, rng, room, author, agency, offset, count, earlier, 
                 earlier.append((report_id, phone, name, dob))
         with raw.cursor() as cursor:
             copies = [
-                ("COPY reports_report (id, room_id, seq, client_id, author_id, agency_id, country_id, "
-                 "kind, handling, body, created_at, location_name, site_type, outcome, matched_at) "
-                 "FROM STDIN", reports),
-                ("COPY reports_party (id, report_id, role, position, name, date_of_birth, address, phone, "
-                 "email, company) FROM STDIN", parties),
-                ("COPY reports_selector (report_id, type, value, normalised, source) FROM STDIN", selectors),
+                (
+                    "COPY reports_report (id, room_id, seq, client_id, author_id, agency_id, country_id, "
+                    "kind, handling, body, created_at, location_name, site_type, outcome, matched_at) "
+                    "FROM STDIN",
+                    reports,
+                ),
+                (
+                    "COPY reports_party (id, report_id, role, position, name, date_of_birth, address, phone, "
+                    "email, company) FROM STDIN",
+                    parties,
+                ),
+                (
+                    "COPY reports_selector (report_id, type, value, normalised, source) FROM STDIN",
+                    selectors,
+                ),
                 ("COPY crossmatch_namekey (report_id, party_id, entity, key) FROM STDIN", keys),
             ]
             for sql, buffer in copies:
@@ -244,7 +368,9 @@ def copy_earlier(connection, rng, room, author, agency, offset, count, earlier, 
                     copy.write(buffer.getvalue())
         raw.commit()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE operations_room SET last_seq = %s WHERE id = %s", [offset + count, room.pk])
+        cursor.execute(
+            "UPDATE operations_room SET last_seq = %s WHERE id = %s", [offset + count, room.pk]
+        )
         for table in ("reports_report", "reports_party"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"

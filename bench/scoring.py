@@ -48,12 +48,12 @@ def main(argv: list[str] | None = None) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from apps.tools.management.commands.simulate_operation import INDICATORS
     from apps.intel.models import Indicator, IndicatorStat
     from apps.intel.scoring import operation_rules, parcels_score
     from apps.intel.services import indicator_create
-    from apps.tools.synthetic import COUNTRIES, Generator
     from apps.reports.models import Report
+    from apps.tools.management.commands.simulate_operation import INDICATORS
+    from apps.tools.synthetic import COUNTRIES, Generator
     from bench.import_bench import _fixture
 
     call_command("migrate", verbosity=0)

@@ -32,7 +32,11 @@ api_v1 = [
         dashboard_api.OperationStatsView.as_view(),
         name="api-operation-stats",
     ),
-    path("rooms/<int:room_id>/reports/", reports_api.RoomReportsView.as_view(), name="api-room-reports"),
+    path(
+        "rooms/<int:room_id>/reports/",
+        reports_api.RoomReportsView.as_view(),
+        name="api-room-reports",
+    ),
     path("reports/<int:report_id>/", reports_api.ReportDetailView.as_view(), name="api-report"),
     path("alerts/", alerts_api.AlertListView.as_view(), name="api-alerts"),
     path("alerts/<int:alert_id>/ack/", alerts_api.AlertAckView.as_view(), name="api-alert-ack"),

@@ -48,12 +48,20 @@ def world(db):
     """
     from types import SimpleNamespace
 
-    gr = AgencyFactory(country=Country.objects.get(code="GR"), name="Hellenic Customs", kind="customs")
-    bg = AgencyFactory(country=Country.objects.get(code="BG"), name="Bulgarian Customs", kind="customs")
-    al = AgencyFactory(country=Country.objects.get(code="AL"), name="Albanian Police", kind="police")
+    gr = AgencyFactory(
+        country=Country.objects.get(code="GR"), name="Hellenic Customs", kind="customs"
+    )
+    bg = AgencyFactory(
+        country=Country.objects.get(code="BG"), name="Bulgarian Customs", kind="customs"
+    )
+    al = AgencyFactory(
+        country=Country.objects.get(code="AL"), name="Albanian Police", kind="police"
+    )
     de = AgencyFactory(country=Country.objects.get(code="DE"), name="German Police", kind="police")
     fr = AgencyFactory(country=Country.objects.get(code="FR"), name="French Police", kind="police")
-    europol = AgencyFactory(country=Country.objects.get(code="NL"), name="Europol", kind="coordinator")
+    europol = AgencyFactory(
+        country=Country.objects.get(code="NL"), name="Europol", kind="coordinator"
+    )
     postal = RoomFactory(name="Postal hubs")
     balkan = RoomFactory(name="Balkan route", operation=postal.operation)
     join(postal, gr, bg, europol)

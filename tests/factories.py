@@ -64,7 +64,9 @@ def take_part(operation: Operation, *agencies: Agency, coordinating: bool | None
             operation=operation,
             agency=agency,
             defaults={
-                "coordinating": agency.kind == "coordinator" if coordinating is None else coordinating
+                "coordinating": agency.kind == "coordinator"
+                if coordinating is None
+                else coordinating
             },
         )
 

@@ -28,7 +28,9 @@ def live_tokens() -> QuerySet[Token]:
     return Token.objects.filter(created__gt=cutoff, user__is_active=True)
 
 
-def officer_signed_in(officer_id: int, *, token: str | None, session_key: str | None) -> Officer | None:
+def officer_signed_in(
+    officer_id: int, *, token: str | None, session_key: str | None
+) -> Officer | None:
     """The officer, read now, while the account is active and the credential
     the socket opened with still holds; None otherwise."""
     if token is not None:
@@ -60,10 +62,7 @@ def officers_signed_in(
     ones are checked one by one.
     """
     tokens = {key[1] for key in keys if key[1] is not None}
-    by_token = {
-        t.key: t.user
-        for t in live_tokens().select_related("user").filter(key__in=tokens)
-    }
+    by_token = {t.key: t.user for t in live_tokens().select_related("user").filter(key__in=tokens)}
     found: dict[tuple, Officer | None] = {}
     for key in keys:
         officer_id, token, session_key = key

@@ -2,8 +2,8 @@
 
 from channels.db import database_sync_to_async
 
-from apps.core.audit import alert_reports_shown, audit_read
 from apps.accounts.sockets import OfficerConsumer
+from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.sockets import CLOSE_UNAUTHENTICATED
 
 from .events import alerts_group

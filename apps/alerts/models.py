@@ -15,7 +15,9 @@ class AlertState(models.TextChoices):
 
 
 class Alert(models.Model):
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="alerts")
     state = models.CharField(max_length=12, choices=AlertState.choices, default=AlertState.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -25,6 +27,8 @@ class Alert(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["officer", "match"], name="alert_unique"),
-            models.CheckConstraint(condition=Q(state__in=AlertState.values), name="alert_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=AlertState.values), name="alert_state_valid"
+            ),
         ]
         indexes = [models.Index(fields=["officer", "state"], name="alert_inbox_idx")]

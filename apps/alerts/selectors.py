@@ -15,5 +15,6 @@ def alerts_of(officer: Officer, *, state: str | None = None) -> QuerySet[Alert]:
         alerts = alerts.filter(state=state)
     detailed = with_details(Report.objects.select_related("room"))
     return alerts.select_related("match").prefetch_related(
-        Prefetch("match__report_a", queryset=detailed), Prefetch("match__report_b", queryset=detailed)
+        Prefetch("match__report_a", queryset=detailed),
+        Prefetch("match__report_b", queryset=detailed),
     )

@@ -8,9 +8,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .inputs import flatten_errors
-
 from .access import Forbidden, Invalid, NotFound, Refused
+from .inputs import flatten_errors
 
 
 def exception_handler(exc, context):
@@ -29,6 +28,10 @@ def exception_handler(exc, context):
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, ValidationError) and isinstance(response.data, dict):
+    if (
+        response is not None
+        and isinstance(exc, ValidationError)
+        and isinstance(response.data, dict)
+    ):
         response.data = flatten_errors(response.data)
     return response

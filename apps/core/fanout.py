@@ -69,7 +69,9 @@ class GroupHub:
                     logger.exception("a socket failed to take %s", event.get("type"))
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupHub]" = weakref.WeakKeyDictionary()
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupHub]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def hub_for(layer) -> GroupHub:

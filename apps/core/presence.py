@@ -78,7 +78,9 @@ class RedisPresence:
         if client is None:
             # A blocking pool: a burst of sockets waits for a connection
             # instead of failing with "Too many connections".
-            pool = aioredis.BlockingConnectionPool.from_url(self.url, max_connections=32, timeout=10)
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.url, max_connections=32, timeout=10
+            )
             client = aioredis.Redis(connection_pool=pool)
             self._clients[id(loop)] = client
         return client

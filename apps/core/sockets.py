@@ -31,7 +31,6 @@ from django.conf import settings
 
 from .access import Forbidden, Invalid, NotFound, Refused
 
-
 logger = logging.getLogger(__name__)
 
 # Close codes: 4401 no credentials, 4403 not allowed, 4404 no such thing,

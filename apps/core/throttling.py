@@ -31,7 +31,9 @@ class ScopedRateThrottleWithFallback(ScopedRateThrottle):
                 _shared_down_until = time.monotonic() + FALLBACK_SECONDS
                 logger.warning(
                     "rate limit cache unreachable: counting %s in this process for %.0f s",
-                    self.scope, FALLBACK_SECONDS, exc_info=True,
+                    self.scope,
+                    FALLBACK_SECONDS,
+                    exc_info=True,
                 )
         self.cache = _local_cache
         return super().allow_request(request, view)

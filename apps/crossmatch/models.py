@@ -40,8 +40,12 @@ class Match(models.Model):
             models.UniqueConstraint(
                 fields=["report_a", "report_b", "selector_type", "value"], name="match_unique"
             ),
-            models.CheckConstraint(condition=Q(report_a__lt=models.F("report_b")), name="match_ordered"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="match_score_range"),
+            models.CheckConstraint(
+                condition=Q(report_a__lt=models.F("report_b")), name="match_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="match_score_range"
+            ),
         ]
         indexes = [models.Index(fields=["report_b"], name="match_report_b_idx")]
 
@@ -70,7 +74,9 @@ class NameKey(models.Model):
 class ExcludedSelector(models.Model):
     """A value an operation's analysts decided never to alert on (a hub's address...)."""
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="excluded_selectors")
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="excluded_selectors"
+    )
     selector_type = models.CharField(max_length=20)
     normalised = models.CharField(max_length=500)
     reason = models.CharField(max_length=500, blank=True)

@@ -112,7 +112,9 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
     unique constraint on (pair, selector) makes a concurrent run harmless.
     With alert=False (bulk imports) the caller tells people in a summary.
     """
-    report = with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
+    report = (
+        with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
+    )
     if report is None or report.matched_at is not None:
         return []
     excluded = set(
@@ -317,9 +319,7 @@ def _score(entity: str, a: Party, b: Party, frequency, count) -> tuple[float, li
             name_count=count,
         )
     scorer = address_score if entity == ADDRESS else company_score
-    return scorer(
-        getattr(a, entity), getattr(b, entity), country_a=country_a, country_b=country_b
-    )
+    return scorer(getattr(a, entity), getattr(b, entity), country_a=country_a, country_b=country_b)
 
 
 def _normalised(entity: str, value: str) -> str:

@@ -8,15 +8,15 @@ longer watch the operation.
 from channels.db import database_sync_to_async
 
 from apps.accounts.models import Officer
-from apps.core.access import Forbidden, NotFound
 from apps.accounts.sockets import OfficerConsumer
+from apps.core.access import Forbidden, NotFound
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
 )
-from .events import dashboard_group
 
+from .events import dashboard_group
 from .selectors import Watch, delta_for, watch_operation
 
 
@@ -47,17 +47,19 @@ class DashboardConsumer(OfficerConsumer):
         await self.channel_layer.group_add(dashboard_group(self.operation_id), self.channel_name)
         watch = await database_sync_to_async(self._snapshot)()
         if not isinstance(watch, tuple):
-            await self.channel_layer.group_discard(dashboard_group(self.operation_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                dashboard_group(self.operation_id), self.channel_name
+            )
             if watch == "forbidden":
-                await self.refuse(
-                    CLOSE_FORBIDDEN, "forbidden", "The dashboard is not open to you."
-                )
+                await self.refuse(CLOSE_FORBIDDEN, "forbidden", "The dashboard is not open to you.")
             else:
                 await self.refuse(CLOSE_NOT_FOUND, "not_found", "No such operation.")
             return
         self.scope_of_counts, stats = watch
         await self.accept()
-        await self.send_event({"type": "stats.snapshot", "operation": self.operation_id, "stats": stats})
+        await self.send_event(
+            {"type": "stats.snapshot", "operation": self.operation_id, "stats": stats}
+        )
 
     def _snapshot(self) -> tuple | str:
         watch = _watch(self.user.pk, self.operation_id)
@@ -67,7 +69,9 @@ class DashboardConsumer(OfficerConsumer):
 
     async def disconnect(self, code):
         if hasattr(self, "operation_id"):
-            await self.channel_layer.group_discard(dashboard_group(self.operation_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                dashboard_group(self.operation_id), self.channel_name
+            )
         await super().disconnect(code)
 
     async def still_allowed(self) -> bool:

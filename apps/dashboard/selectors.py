@@ -103,8 +103,7 @@ def watch_operation(officer: Officer, operation_id: int) -> Watch:
         raise NotFound("No such operation.")
     if not may_watch_operation(officer, operation.pk):
         raise Forbidden(
-            "The dashboard and results are for the operation's coordinators "
-            "and liaison officers."
+            "The dashboard and results are for the operation's coordinators and liaison officers."
         )
     viewer = viewer_for(officer)
     return Watch(operation, viewer, count_scope(viewer, operation.pk))

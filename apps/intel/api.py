@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.events import enqueue_on_commit
-from apps.core.pagination import Pagination
 from apps.core.formats import iso
+from apps.core.pagination import Pagination
 from apps.core.parsers import JSONParser
 from apps.core.query import query_bool
 from apps.core.schema import error_responses
@@ -28,10 +28,10 @@ from .inputs import ImportOptionsInput, parse_input
 from .payloads import import_run_payload, indicator_payload
 from .scoring import MAX_BATCH, parcels_score
 from .selectors import (
-    indicator_counts_for,
     import_run_for,
     import_run_matches,
     import_runs_of,
+    indicator_counts_for,
     indicator_for,
     indicators_of,
     operation_of,
@@ -72,9 +72,7 @@ class IndicatorListView(APIView):
     def post(self, request: Request, operation_id: int) -> Response:
         """Define an indicator (analysts and coordinators)."""
         operation = _operation(request, operation_id)
-        indicator = indicator_create(
-            operation=operation, officer=request.user, data=request.data
-        )
+        indicator = indicator_create(operation=operation, officer=request.user, data=request.data)
         return Response(
             indicator_payload(indicator, indicator_counts_for(request.user, operation.pk)),
             status=status.HTTP_201_CREATED,
@@ -101,9 +99,7 @@ class IndicatorDetailView(APIView):
     def patch(self, request: Request, indicator_id: int) -> Response:
         """Change weight, explanation, params, name, or switch it off (`active`)."""
         indicator = self._indicator(request, indicator_id)
-        indicator = indicator_update(
-            indicator=indicator, officer=request.user, data=request.data
-        )
+        indicator = indicator_update(indicator=indicator, officer=request.user, data=request.data)
         counts = indicator_counts_for(request.user, indicator.operation_id)
         return Response(indicator_payload(indicator, counts))
 
@@ -239,4 +235,3 @@ class ImportMatchesView(APIView):
         ]
         audit.info("read import=%s matches by=%s", run.pk, request.user.username)
         return paginator.get_paginated_response(out)
-

@@ -43,19 +43,18 @@ from rest_framework.exceptions import ValidationError
 from apps.accounts.models import Agency, AgencyKind, Officer
 from apps.accounts.services import agency_get_or_create
 from apps.core.events import enqueue_on_commit
-from apps.reports.extract import ExtractedSelector, extract_from_report
+from apps.core.inputs import ISO_COUNTRIES, flatten_errors
 from apps.crossmatch.models import NameKey
-from apps.reports.normalise import fold_text
-from apps.crossmatch.services import name_token_counts_add, party_keys
-from apps.crossmatch.services import report_match
+from apps.crossmatch.services import name_token_counts_add, party_keys, report_match
+from apps.dashboard.events import stats_delta_on_commit
 from apps.dashboard.services import counters_add, report_counter_rows
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
 from apps.operations.services import room_get_or_create, room_member_add
-from apps.dashboard.events import stats_delta_on_commit
-from apps.core.inputs import ISO_COUNTRIES, flatten_errors
+from apps.reports.extract import ExtractedSelector, extract_from_report
 from apps.reports.inputs import ReportInput
 from apps.reports.models import Parcel, Party, PartyRole, Report, Seizure, Selector
+from apps.reports.normalise import fold_text
 
 from . import events
 from .models import ImportedReport, ImportRun, ImportStatus
@@ -70,6 +69,7 @@ TASKS: dict[str, Any] = {}
 
 def register_tasks(**tasks: Any) -> None:
     TASKS.update(tasks)
+
 
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("commandcentre.audit")

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.reports.extract import ExtractedSelector
-from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 from apps.core.inputs import ISO_COUNTRIES
+from apps.reports.extract import ExtractedSelector
 from apps.reports.models import Kind
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 
 from .models import IndicatorKind
 

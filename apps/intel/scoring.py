@@ -20,16 +20,16 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
-from apps.reports.extract import extract_from_report
+from apps.core.inputs import flatten_errors
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
-from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 from apps.crossmatch.services import PERSON, person_blocking_keys
 from apps.operations.models import Operation
 from apps.reports.disclosure import EvidenceRow, evidence_for
-from apps.core.inputs import flatten_errors
+from apps.reports.extract import extract_from_report
 from apps.reports.inputs import ParcelInput
 from apps.reports.models import Party, Report, Selector
+from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
 from apps.reports.selectors import reports_visible_to, viewer_for
 
 from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
@@ -404,7 +404,9 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
     return results
 
 
-def _evidence_rows(officer: Officer, report_ids: set[int]) -> tuple[dict[int, EvidenceRow], set[int]]:
+def _evidence_rows(
+    officer: Officer, report_ids: set[int]
+) -> tuple[dict[int, EvidenceRow], set[int]]:
     """The earlier reports behind the scores, and which of them the caller may read."""
     if not report_ids:
         return {}, set()

@@ -4,8 +4,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import Officer
 from apps.crossmatch.models import Match
-from apps.operations.models import Operation
 from apps.dashboard.selectors import totals_of_scope
+from apps.operations.models import Operation
 from apps.operations.selectors import operations_of
 from apps.reports.disclosure import count_scope
 from apps.reports.selectors import viewer_for

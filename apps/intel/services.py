@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
 from apps.core.access import Invalid, Refused
-from apps.reports.normalise import InvalidSelector, SelectorType, normalise
 from apps.dashboard.services import counters_add, report_is_hit
-from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
 from apps.operations.models import Operation
 from apps.operations.selectors import operation_coordinated_by, operations_of
+from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
 from apps.reports.hooks import SavedReport
 from apps.reports.models import Kind, Report
+from apps.reports.normalise import InvalidSelector, SelectorType, normalise
 
 from . import events
 from .indicators import ParamsInvalid, indicator_params_clean

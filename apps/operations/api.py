@@ -49,6 +49,7 @@ class OperationRoomsView(generics.ListAPIView):
     serializer_class = RoomOut
 
     def get_queryset(self):
-        operation = get_object_or_404(operations_of(self.request.user), pk=self.kwargs["operation_id"])
+        operation = get_object_or_404(
+            operations_of(self.request.user), pk=self.kwargs["operation_id"]
+        )
         return rooms_of(self.request.user).filter(operation=operation).prefetch_related("members")
-

@@ -6,4 +6,3 @@ from apps.accounts.events import ACCESS_CHANGED, access_changed, officer_group  
 
 def room_group(room_id: int) -> str:
     return f"room.{room_id}"
-

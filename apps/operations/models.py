@@ -53,7 +53,9 @@ class Participation(models.Model):
     and no other. Coordination is never a property of an account alone.
     """
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="participations")
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="participations"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="participations")
     coordinating = models.BooleanField(default=False)
 

@@ -57,7 +57,9 @@ def room_member_remove(*, room: Room, agency: Agency) -> None:
     with transaction.atomic():
         deleted, _ = RoomMembership.objects.filter(room=room, agency=agency).delete()
         if deleted:
-            publish_on_commit(events.room_group(room.pk), events.access_changed(agency_id=agency.pk))
+            publish_on_commit(
+                events.room_group(room.pk), events.access_changed(agency_id=agency.pk)
+            )
 
 
 def operation_agency_remove(*, operation: Operation, agency: Agency) -> None:

@@ -1,5 +1,7 @@
 """REST edge for reports: parse, call one service or selector, serialize."""
 
+import logging
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,8 +12,8 @@ from rest_framework.views import APIView
 
 from apps.core.pagination import Pagination
 from apps.core.query import query_choice, query_country, query_int
-from apps.core.throttling import ScopedRateThrottleWithFallback
 from apps.core.schema import error_responses
+from apps.core.throttling import ScopedRateThrottleWithFallback
 from apps.operations.selectors import access_room_by_id
 
 from .models import Handling, Kind
@@ -19,8 +21,6 @@ from .payloads import report_payload
 from .selectors import reports_visible_to, room_reports_visible_to, with_details
 from .serializers import ReportIn, ReportOut
 from .services import report_create
-
-import logging
 
 audit = logging.getLogger("commandcentre.audit")
 
@@ -38,7 +38,9 @@ class RoomReportsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("after_seq", OpenApiTypes.INT, description="only reports after this seq"),
+            OpenApiParameter(
+                "after_seq", OpenApiTypes.INT, description="only reports after this seq"
+            ),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
             OpenApiParameter("handling", OpenApiTypes.STR, enum=Handling.values),
             OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 of the author"),
@@ -63,7 +65,9 @@ class RoomReportsView(APIView):
         page = paginator.paginate_queryset(reports, request, view=self)
         audit.info(
             "read room=%s reports=%s by=%s from=%s",
-            room.pk, ",".join(str(r.pk) for r in page), request.user.username,
+            room.pk,
+            ",".join(str(r.pk) for r in page),
+            request.user.username,
             client_address(request),
         )
         return paginator.get_paginated_response([report_payload(r) for r in page])
@@ -90,6 +94,9 @@ class ReportDetailView(APIView):
         """One report, if the caller may read it (404 otherwise)."""
         report = get_object_or_404(with_details(reports_visible_to(request.user)), pk=report_id)
         audit.info(
-            "read report=%s by=%s from=%s", report.pk, request.user.username, client_address(request)
+            "read report=%s by=%s from=%s",
+            report.pk,
+            request.user.username,
+            client_address(request),
         )
         return Response(report_payload(report))

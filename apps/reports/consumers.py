@@ -10,8 +10,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from apps.accounts.models import Agency
-from apps.core.presence import Seat, presence, presence_summary
 from apps.accounts.sockets import OfficerConsumer
+from apps.core.access import Forbidden, Invalid, NotFound, Refused
+from apps.core.fanout import hub_for
+from apps.core.presence import Seat, presence, presence_summary
 from apps.core.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
@@ -20,16 +22,14 @@ from apps.core.sockets import (
     batcher_for,
     encoded,
 )
-from apps.core.fanout import hub_for
 from apps.operations.events import room_group
-from apps.core.access import Forbidden, Invalid, NotFound, Refused
 from apps.operations.models import Room
 from apps.operations.selectors import access_room_by_id
 
+from .disclosure import report_event_for
 from .payloads import report_payload
 from .selectors import room_reports_visible_to, socket_viewers, viewer_for
 from .services import report_create
-from .disclosure import report_event_for
 from .visibility import ReportAccess, Viewer
 
 audit = logging.getLogger("commandcentre.audit")
@@ -61,7 +61,9 @@ def _enter(officer, room_id: int) -> tuple[Room, Viewer]:
 
 def _resume(officer, room, after_seq, viewer) -> list[dict]:
     reports = list(
-        room_reports_visible_to(officer, room, after_seq=after_seq, viewer=viewer)[: RESUME_BATCH + 1]
+        room_reports_visible_to(officer, room, after_seq=after_seq, viewer=viewer)[
+            : RESUME_BATCH + 1
+        ]
     )
     return [report_payload(r) for r in reports]
 
@@ -223,7 +225,10 @@ class RoomConsumer(OfficerConsumer):
             return
         try:
             posted = await database_sync_to_async(report_create)(
-                room=self.room, author=self.user, data=content.get("report"), origin=self.client_address()
+                room=self.room,
+                author=self.user,
+                data=content.get("report"),
+                origin=self.client_address(),
             )
         except (Invalid, Refused) as exc:
             await self.send_refusal(exc, client_id=_client_id(content))
@@ -254,19 +259,28 @@ class RoomConsumer(OfficerConsumer):
                 after_seq=after_seq,
             )
             return
-        payloads = await database_sync_to_async(_resume)(self.user, self.room, after_seq, self.viewer)
+        payloads = await database_sync_to_async(_resume)(
+            self.user, self.room, after_seq, self.viewer
+        )
         more = len(payloads) > RESUME_BATCH
         payloads = payloads[:RESUME_BATCH]
         for payload in payloads:
             if self.closing:  # the outbox overflowed: the client will resume anew
                 return
-            self.push(json.dumps({"type": "report.created", "report": payload}, separators=(",", ":")))
+            self.push(
+                json.dumps({"type": "report.created", "report": payload}, separators=(",", ":"))
+            )
         audit.info(
             "read room=%s reports=%s by=%s via=resume from=%s",
-            self.room.pk, ",".join(str(p["id"]) for p in payloads), self.user.username, self.client_address(),
+            self.room.pk,
+            ",".join(str(p["id"]) for p in payloads),
+            self.user.username,
+            self.client_address(),
         )
         last = payloads[-1]["seq"] if payloads else after_seq
-        await self.send_event({"type": "resume.done", "after_seq": after_seq, "last_seq": last, "more": more})
+        await self.send_event(
+            {"type": "resume.done", "after_seq": after_seq, "last_seq": last, "more": more}
+        )
 
 
 def _client_id(content: dict):

@@ -23,9 +23,9 @@ same everywhere: of a report the viewer may not read, nothing beyond hit/no-hit
 from dataclasses import dataclass
 from typing import Protocol
 
-from .models import Report
 from apps.core.formats import iso
 
+from .models import Report
 from .payloads import report_payload, report_stub
 from .selectors import report_access
 from .visibility import OPEN_TO_OPERATION, OPEN_TO_ROOM, ReportAccess, Viewer, may_read
@@ -157,9 +157,7 @@ def evidence_for(row: EvidenceRow, *, is_readable: bool) -> dict:
         "readable": is_readable,
     }
     if is_readable:
-        stub.update(
-            kind=row.kind, room=row.room_id, seq=row.seq, occurred_at=iso(row.occurred_at)
-        )
+        stub.update(kind=row.kind, room=row.room_id, seq=row.seq, occurred_at=iso(row.occurred_at))
         stub.update(row.details)
     return stub
 
@@ -206,4 +204,3 @@ def count_scope(viewer: Viewer, operation_id: int) -> CountScope:
         room_ids=viewer.room_ids if taking_part else frozenset(),
         coordinators=taking_part and operation_id in viewer.coordinated_operation_ids,
     )
-

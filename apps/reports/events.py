@@ -91,4 +91,3 @@ def report_created_on_commit(report: Report, access: ReportAccess) -> None:
             "report": report_payload(report),
         },
     )
-

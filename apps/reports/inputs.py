@@ -56,7 +56,9 @@ class LocationInput(ReportPart):
     site_type = serializers.ChoiceField(
         choices=SiteType.choices, required=False, allow_blank=True, default=""
     )
-    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
+    lat = serializers.FloatField(
+        min_value=-90, max_value=90, required=False, allow_null=True, default=None
+    )
     lon = serializers.FloatField(
         min_value=-180, max_value=180, required=False, allow_null=True, default=None
     )
@@ -70,7 +72,9 @@ class LocationInput(ReportPart):
 class SeizureInput(ReportPart):
     category = serializers.ChoiceField(choices=SeizureCategory.choices)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
 
 
 class ParcelInput(ReportPart):

@@ -108,7 +108,8 @@ class Report(models.Model):
                 name="report_outcome_valid",
             ),
             models.CheckConstraint(
-                condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90), name="report_lat_range"
+                condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90),
+                name="report_lat_range",
             ),
             models.CheckConstraint(
                 condition=Q(lon__isnull=True) | Q(lon__gte=-180, lon__lte=180),
@@ -167,7 +168,8 @@ class Parcel(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(weight_g__isnull=True) | Q(weight_g__gt=0), name="parcel_weight_positive"
+                condition=Q(weight_g__isnull=True) | Q(weight_g__gt=0),
+                name="parcel_weight_positive",
             )
         ]
 
@@ -197,9 +199,7 @@ class Party(models.Model):
             models.UniqueConstraint(
                 fields=["report", "role", "position"], name="party_unique_position"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=PartyRole.values), name="party_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=PartyRole.values), name="party_role_valid"),
         ]
 
 

@@ -89,7 +89,11 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
         return _replay(existing, room)
     audit.info(
         "write report=%s room=%s seq=%s by=%s from=%s",
-        report.pk, room.pk, report.seq, author.username, origin or "-",
+        report.pk,
+        room.pk,
+        report.seq,
+        author.username,
+        origin or "-",
     )
     return ReportPosted(report, created=True)
 
@@ -175,9 +179,7 @@ def _recipients(usernames: list[str], room: Room, errors: dict) -> list[Officer]
     for index, name in enumerate(usernames):
         officer = found.get(name)
         if officer is None:
-            errors[f"recipients[{index}]"] = [
-                f"No officer {name!r} takes part in this operation."
-            ]
+            errors[f"recipients[{index}]"] = [f"No officer {name!r} takes part in this operation."]
         elif officer not in officers:
             officers.append(officer)
     return officers

@@ -3,9 +3,9 @@
 from io import StringIO
 
 import pytest
-from django.db.models import Sum
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -30,7 +30,15 @@ def create_officer(username: str, **options) -> str:
 
 
 # The apps whose tables the commands write to (directly or through report_create).
-TOUCHED_APPS = ["accounts", "authtoken", "operations", "reports", "dashboard", "crossmatch", "alerts"]
+TOUCHED_APPS = [
+    "accounts",
+    "authtoken",
+    "operations",
+    "reports",
+    "dashboard",
+    "crossmatch",
+    "alerts",
+]
 
 
 def every_table() -> dict[str, object]:
@@ -71,7 +79,9 @@ def test_create_officer_reuses_an_existing_agency(world):
     agencies = Agency.objects.count()
 
     # when
-    create_officer("gr.second", country="GR", agency="Hellenic Customs", kind="customs", role="officer")
+    create_officer(
+        "gr.second", country="GR", agency="Hellenic Customs", kind="customs", role="officer"
+    )
 
     # then
     assert Agency.objects.count() == agencies
@@ -87,7 +97,9 @@ def test_create_officer_with_operation_takes_part_and_joins_every_room(world):
 
     # then
     officer = Officer.objects.get(username="gr.police")
-    assert Participation.objects.filter(operation=world.operation, agency=officer.agency).count() == 1
+    assert (
+        Participation.objects.filter(operation=world.operation, agency=officer.agency).count() == 1
+    )
     assert sorted(
         RoomMembership.objects.filter(agency=officer.agency).values_list("room__name", flat=True)
     ) == ["Balkan route", "Postal hubs"]
@@ -246,7 +258,8 @@ def test_load_demo_running_totals_match_the_demo_reports(db):
 
 
 @pytest.mark.parametrize(
-    ("options", "password"), [({}, "armstrong7"), ({"password": "other-demo-pass"}, "other-demo-pass")]
+    ("options", "password"),
+    [({}, "armstrong7"), ({"password": "other-demo-pass"}, "other-demo-pass")],
 )
 def test_demo_credentials_get_a_token(db, options, password):
     # given
@@ -281,9 +294,15 @@ def test_load_demo_refuses_a_weak_password_and_loads_nothing(db):
 def test_demo_officers_see_the_demo_reports_through_the_api(db):
     # given
     load_demo()
-    token = APIClient().post(
-        "/api/v1/auth/token/", {"username": "gr.customs", "password": "armstrong7"}, format="json"
-    ).json()["token"]
+    token = (
+        APIClient()
+        .post(
+            "/api/v1/auth/token/",
+            {"username": "gr.customs", "password": "armstrong7"},
+            format="json",
+        )
+        .json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     postal = Room.objects.get(name="Postal hubs")

@@ -3,9 +3,7 @@
 from django.urls import reverse
 
 
-def test_reading_alerts_over_rest_and_the_page_is_audited(
-    world, post, api_as, client, audit_lines
-):
+def test_reading_alerts_over_rest_and_the_page_is_audited(world, post, api_as, client, audit_lines):
     # given: a match between GR's report and BG's
     post(world.bg_officer, world.postal, "intel", body="Phone +306941234567.")
     mine = post(world.gr_officer, world.postal, "intel", body="Phone 6941234567.")

@@ -83,9 +83,9 @@ def test_an_exact_alert_shows_the_shared_value_to_a_reader_of_either_side(world,
     assert match["selector"] == {"type": "phone", "value": "+306941234567"}
     assert match["reasons"] == ["same phone in a report held by Albanian Police (AL)"]
     assert "at night" not in json.dumps(alert)
-    assert {r["id"] for r in match["reports"] if set(r) == {"id", "agency", "country", "handling"}} == {
-        hidden.pk
-    }
+    assert {
+        r["id"] for r in match["reports"] if set(r) == {"id", "agency", "country", "handling"}
+    } == {hidden.pk}
 
 
 def test_a_coordinator_role_elsewhere_is_told_nothing(world, post):

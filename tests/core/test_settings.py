@@ -16,15 +16,24 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         clean.pop(key, None)
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_production_settings_pass_the_deployment_checks():
     done = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="cc.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="cc.example.org",
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
@@ -46,7 +55,10 @@ def test_the_embedded_default_needs_no_database_or_redis_configuration():
     done = run_manage("shell", "-c", code, DEBUG="1")
 
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [
-        "django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer", True]
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        True,
+    ]
 
 
 def test_database_and_redis_urls_switch_to_postgresql_redis_and_real_workers():
@@ -57,10 +69,17 @@ def test_database_and_redis_urls_switch_to_postgresql_redis_and_real_workers():
         "settings.CELERY_BROKER_URL]))"
     )
     done = run_manage(
-        "shell", "-c", code, DEBUG="1",
-        DATABASE_URL="postgres://u@db.example:5432/cc", REDIS_URL="redis://redis.example:6379/0",
+        "shell",
+        "-c",
+        code,
+        DEBUG="1",
+        DATABASE_URL="postgres://u@db.example:5432/cc",
+        REDIS_URL="redis://redis.example:6379/0",
     )
 
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [
-        "django.db.backends.postgresql", "channels_redis.pubsub.RedisPubSubChannelLayer", False,
-        "redis://redis.example:6379/0"]
+        "django.db.backends.postgresql",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        False,
+        "redis://redis.example:6379/0",
+    ]

@@ -96,159 +96,267 @@ Kola Marku Bajrami Çako Dushku Hysa Lika Mema Prifti Qosja Shkëmbi Tafaj Zeqir
 Basha Meta Dibra Kryeziu Xhemaili Gjini Mulaj Çollaku Ramadani""".split()
 
 _LATIN: dict[str, tuple[str, str, str]] = {
-    "RO": ("""Andrei Alexandru Ion Mihai Gheorghe Constantin Vasile Ștefan Florin Cristian
+    "RO": (
+        """Andrei Alexandru Ion Mihai Gheorghe Constantin Vasile Ștefan Florin Cristian
 Răzvan Bogdan Adrian Nicolae Ionuț Dragoș Sorin Cătălin Marius Tudor Lucian Ovidiu""",
-           """Maria Elena Ioana Ana Andreea Mihaela Cristina Alexandra Gabriela Roxana
+        """Maria Elena Ioana Ana Andreea Mihaela Cristina Alexandra Gabriela Roxana
 Daniela Ramona Simona Oana Irina Corina Lăcrămioara""",
-           """Popescu Ionescu Popa Radu Dumitru Stan Stoica Matei Ciobanu Rusu Munteanu
+        """Popescu Ionescu Popa Radu Dumitru Stan Stoica Matei Ciobanu Rusu Munteanu
 Lungu Toma Dobre Țurcanu Ștefănescu Brătianu Căpățână Dăscălescu Năstase Șerban Tănase
-Vlădescu Moldoveanu Enache Iordache"""),
-    "HU": ("""László István József János Zoltán Sándor Gábor Ferenc Attila Péter Tamás
+Vlădescu Moldoveanu Enache Iordache""",
+    ),
+    "HU": (
+        """László István József János Zoltán Sándor Gábor Ferenc Attila Péter Tamás
 Zsolt Balázs Csaba György Gyula Lajos Tibor Imre Dániel Miklós""",
-           """Mária Erzsébet Katalin Ilona Éva Anna Zsuzsanna Ágnes Krisztina Andrea Judit
+        """Mária Erzsébet Katalin Ilona Éva Anna Zsuzsanna Ágnes Krisztina Andrea Judit
 Eszter Réka Zsófia Ildikó Tünde""",
-           """Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp
+        """Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp
 Takács Juhász Lakatos Mészáros Oláh Rácz Fekete Szűcs Győri Csonka Zsigmond Gáspár
-Fülöp Szalai Vörös"""),
-    "CZ": ("""Jan Jiří Petr Josef Pavel Martin Tomáš Jaroslav Miroslav Zdeněk Václav Michal
+Fülöp Szalai Vörös""",
+    ),
+    "CZ": (
+        """Jan Jiří Petr Josef Pavel Martin Tomáš Jaroslav Miroslav Zdeněk Václav Michal
 František Jakub Lukáš Ondřej Radek Vojtěch Karel""",
-           """Marie Jana Eva Hana Anna Lenka Kateřina Věra Lucie Alena Petra Veronika
+        """Marie Jana Eva Hana Anna Lenka Kateřina Věra Lucie Alena Petra Veronika
 Jaroslava Tereza Zuzana""",
-           """Novák Svoboda Novotný Dvořák Černý Procházka Kučera Veselý Horák Němec
+        """Novák Svoboda Novotný Dvořák Černý Procházka Kučera Veselý Horák Němec
 Pokorný Marek Pospíšil Hájek Jelínek Růžička Beneš Fiala Sedláček Doležal Zeman Kolář
-Navrátil Čermák Šťastný Říha Kříž Bartoš"""),
-    "LT": ("""Jonas Petras Antanas Tomas Mindaugas Darius Andrius Gintaras Vytautas Rimantas
+Navrátil Čermák Šťastný Říha Kříž Bartoš""",
+    ),
+    "LT": (
+        """Jonas Petras Antanas Tomas Mindaugas Darius Andrius Gintaras Vytautas Rimantas
 Saulius Algirdas Žydrūnas Kęstutis Mantas Giedrius""",
-           """Ona Janina Irena Rūta Jūratė Aušra Daiva Kristina Laima Rasa Eglė Gintarė
+        """Ona Janina Irena Rūta Jūratė Aušra Daiva Kristina Laima Rasa Eglė Gintarė
 Agnė Indrė""",
-           """Kazlauskas Jankauskas Petrauskas Stankevičius Vasiliauskas Žukauskas Butkus
+        """Kazlauskas Jankauskas Petrauskas Stankevičius Vasiliauskas Žukauskas Butkus
 Paulauskas Urbonas Kavaliauskas Baranauskas Pocius Sakalauskas Navickas Žilinskas Šimkus
-Rimkus Mockus Balčiūnas Jonaitis"""),
-    "EE": ("""Andres Jaan Toomas Mart Peeter Jüri Tõnu Rein Margus Priit Urmas Indrek Aivar
+Rimkus Mockus Balčiūnas Jonaitis""",
+    ),
+    "EE": (
+        """Andres Jaan Toomas Mart Peeter Jüri Tõnu Rein Margus Priit Urmas Indrek Aivar
 Lauri Kristjan""",
-           """Anne Tiina Kadri Katrin Mari Kristiina Pille Triin Liis Ülle Merle Kärt""",
-           """Tamm Saar Sepp Mägi Kask Kukk Rebane Ilves Pärn Koppel Lepik Oja Kuusk Karu
-Põder Väli Lõhmus Mänd"""),
-    "FI": ("""Juha Timo Matti Mikko Kari Jari Antti Jukka Mika Pekka Heikki Ville Sami
+        """Anne Tiina Kadri Katrin Mari Kristiina Pille Triin Liis Ülle Merle Kärt""",
+        """Tamm Saar Sepp Mägi Kask Kukk Rebane Ilves Pärn Koppel Lepik Oja Kuusk Karu
+Põder Väli Lõhmus Mänd""",
+    ),
+    "FI": (
+        """Juha Timo Matti Mikko Kari Jari Antti Jukka Mika Pekka Heikki Ville Sami
 Tuomas Jyrki""",
-           """Tuula Päivi Sari Minna Johanna Riitta Katja Sanna Kaisa Satu Henna Aino""",
-           """Korhonen Virtanen Mäkinen Nieminen Mäkelä Hämäläinen Laine Heikkinen Koskinen
-Järvinen Lehtonen Lehtinen Saarinen Salminen Heinonen Niemi Kinnunen Salonen Turunen"""),
-    "SE": ("""Lars Anders Johan Per Erik Karl Mikael Björn Fredrik Magnus Gustav Oskar
+        """Tuula Päivi Sari Minna Johanna Riitta Katja Sanna Kaisa Satu Henna Aino""",
+        """Korhonen Virtanen Mäkinen Nieminen Mäkelä Hämäläinen Laine Heikkinen Koskinen
+Järvinen Lehtonen Lehtinen Saarinen Salminen Heinonen Niemi Kinnunen Salonen Turunen""",
+    ),
+    "SE": (
+        """Lars Anders Johan Per Erik Karl Mikael Björn Fredrik Magnus Gustav Oskar
 Henrik Nils""",
-           """Eva Karin Kristina Lena Sara Emma Ingrid Elin Åsa Sofia Maja Linnea""",
-           """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson
+        """Eva Karin Kristina Lena Sara Emma Ingrid Elin Åsa Sofia Maja Linnea""",
+        """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson
 Gustafsson Pettersson Jonsson Lindberg Lindqvist Bergström Åberg Sjöberg Öberg Holmström
-Ekström"""),
-    "DK": ("""Jens Søren Niels Henrik Jørgen Morten Rasmus Mads Kasper Mikkel Bent Poul""",
-           """Kirsten Mette Hanne Susanne Lene Camilla Ida Line Birgitte Dorthe""",
-           """Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen
-Jørgensen Petersen Madsen Kristensen Thomsen Møller Østergaard Bækgaard Dahl Holm"""),
-    "NO": ("""Ole Jan Bjørn Knut Arne Svein Geir Tor Kjell Espen Håkon Øyvind Trond""",
-           """Inger Kari Marit Liv Berit Astrid Bjørg Hilde Solveig Tone Randi""",
-           """Johansen Olsen Nilsen Kristiansen Karlsen Johnsen Pettersen Eriksen Berg
-Haugen Hagen Johannessen Andreassen Jacobsen Solberg Bakken Lie Strøm Ødegård"""),
-    "DE": ("""Thomas Michael Andreas Stefan Peter Christian Klaus Jürgen Frank Uwe Wolfgang
+Ekström""",
+    ),
+    "DK": (
+        """Jens Søren Niels Henrik Jørgen Morten Rasmus Mads Kasper Mikkel Bent Poul""",
+        """Kirsten Mette Hanne Susanne Lene Camilla Ida Line Birgitte Dorthe""",
+        """Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen
+Jørgensen Petersen Madsen Kristensen Thomsen Møller Østergaard Bækgaard Dahl Holm""",
+    ),
+    "NO": (
+        """Ole Jan Bjørn Knut Arne Svein Geir Tor Kjell Espen Håkon Øyvind Trond""",
+        """Inger Kari Marit Liv Berit Astrid Bjørg Hilde Solveig Tone Randi""",
+        """Johansen Olsen Nilsen Kristiansen Karlsen Johnsen Pettersen Eriksen Berg
+Haugen Hagen Johannessen Andreassen Jacobsen Solberg Bakken Lie Strøm Ødegård""",
+    ),
+    "DE": (
+        """Thomas Michael Andreas Stefan Peter Christian Klaus Jürgen Frank Uwe Wolfgang
 Markus Matthias Jörg Günter Dieter Sebastian Tobias Lukas Maximilian Johannes Friedrich
 Heinrich Wilhelm""",
-           """Sabine Petra Ursula Monika Andrea Claudia Stefanie Katharina Julia Jutta
+        """Sabine Petra Ursula Monika Andrea Claudia Stefanie Katharina Julia Jutta
 Brigitte Birgit Renate Sophie Lea Gudrun""",
-           """Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann
+        """Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann
 Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger
-Hofmann Hartmann Lange Schmitt Werner Krause Lehmann Köhler Weiß Jäger Böhm Vogel"""),
-    "AT": ("""Florian Andreas Christoph Markus Bernhard Gerhard Herbert Josef Franz Leopold
+Hofmann Hartmann Lange Schmitt Werner Krause Lehmann Köhler Weiß Jäger Böhm Vogel""",
+    ),
+    "AT": (
+        """Florian Andreas Christoph Markus Bernhard Gerhard Herbert Josef Franz Leopold
 Alexander""",
-           """Anna Elisabeth Barbara Christina Johanna Theresa Magdalena Verena""",
-           """Gruber Huber Wagner Pichler Steiner Moser Mayer Hofer Leitner Berger
+        """Anna Elisabeth Barbara Christina Johanna Theresa Magdalena Verena""",
+        """Gruber Huber Wagner Pichler Steiner Moser Mayer Hofer Leitner Berger
 Fuchs Eder Fischer Schmid Winkler Weber Schwarz Maier Schneider Reiter Mayr Brunner
-Lang Baumgartner Auer Binder Lechner Wolf Wallner Aigner Ebner Koller Lehner Haas"""),
-    "CH": ("""Daniel Beat Urs Marco Reto Lukas Thomas Roger Hans Peter René Luca""",
-           """Ursula Ruth Verena Monika Andrea Nicole Sandra Barbara Corinne Chiara""",
-           """Müller Meier Schmid Keller Weber Huber Schneider Meyer Steiner Fischer Gerber
-Brunner Baumann Frei Zimmermann Moser Widmer Wyss Graf Roth Bühler Rüegg"""),
-    "FR": ("""Jean Pierre Michel Philippe Alain Nicolas François Christophe Laurent Frédéric
+Lang Baumgartner Auer Binder Lechner Wolf Wallner Aigner Ebner Koller Lehner Haas""",
+    ),
+    "CH": (
+        """Daniel Beat Urs Marco Reto Lukas Thomas Roger Hans Peter René Luca""",
+        """Ursula Ruth Verena Monika Andrea Nicole Sandra Barbara Corinne Chiara""",
+        """Müller Meier Schmid Keller Weber Huber Schneider Meyer Steiner Fischer Gerber
+Brunner Baumann Frei Zimmermann Moser Widmer Wyss Graf Roth Bühler Rüegg""",
+    ),
+    "FR": (
+        """Jean Pierre Michel Philippe Alain Nicolas François Christophe Laurent Frédéric
 Stéphane Julien Sébastien Olivier Jérôme Benoît Hervé""",
-           """Nathalie Isabelle Sylvie Françoise Valérie Sandrine Céline Élodie Camille
+        """Nathalie Isabelle Sylvie Françoise Valérie Sandrine Céline Élodie Camille
 Léa Chloé Hélène Brigitte Aurélie""",
-           """Martin Bernard Dubois Robert Richard Petit Durand Leroy Moreau Laurent
+        """Martin Bernard Dubois Robert Richard Petit Durand Leroy Moreau Laurent
 Bertrand Roux Vincent Fournier Morel Girard André Lefebvre Mercier Dupont Lambert
-Bonnet Rousseau Fontaine Chevalier Gauthier Lemaître"""),
-    "ES": ("""José Antonio Manuel Francisco David Juan Javier Daniel Carlos Jesús Alejandro
+Bonnet Rousseau Fontaine Chevalier Gauthier Lemaître""",
+    ),
+    "ES": (
+        """José Antonio Manuel Francisco David Juan Javier Daniel Carlos Jesús Alejandro
 Miguel Rafael Pedro Ángel Pablo Sergio Fernando Jorge Luis""",
-           """Carmen Ana Isabel Laura Cristina Marta Lucía Pilar Dolores Raquel Sara Paula
+        """Carmen Ana Isabel Laura Cristina Marta Lucía Pilar Dolores Raquel Sara Paula
 Rosa Nuria Begoña""",
-           """García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín
+        """García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín
 Jiménez Ruiz Hernández Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres
-Domínguez Vázquez Ramos Gil Ramírez Serrano Blanco Suárez Castillo Ortega Núñez Ibáñez"""),
-    "PT": ("""João José António Francisco Manuel Luís Pedro Carlos Paulo Rui Miguel Tiago
+Domínguez Vázquez Ramos Gil Ramírez Serrano Blanco Suárez Castillo Ortega Núñez Ibáñez""",
+    ),
+    "PT": (
+        """João José António Francisco Manuel Luís Pedro Carlos Paulo Rui Miguel Tiago
 Nuno Ricardo Gonçalo Duarte""",
-           """Ana Joana Sofia Inês Beatriz Catarina Mariana Rita Teresa Marta Conceição
+        """Ana Joana Sofia Inês Beatriz Catarina Mariana Rita Teresa Marta Conceição
 Leonor""",
-           """Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Fernandes
+        """Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Fernandes
 Gonçalves Gomes Lopes Marques Alves Almeida Ribeiro Pinto Carvalho Teixeira Moreira
-Correia Mendes Nunes Soares Vieira Monteiro Cardoso Magalhães Simões"""),
-    "IE": ("""Patrick Seán Séamus Liam Ciarán Conor Declan Eoin Niall Pádraig Cian Darragh
+Correia Mendes Nunes Soares Vieira Monteiro Cardoso Magalhães Simões""",
+    ),
+    "IE": (
+        """Patrick Seán Séamus Liam Ciarán Conor Declan Eoin Niall Pádraig Cian Darragh
 Oisín Brendan""",
-           """Siobhán Aoife Niamh Sinéad Ciara Gráinne Orla Róisín Áine Emer Caoimhe
+        """Siobhán Aoife Niamh Sinéad Ciara Gráinne Orla Róisín Áine Emer Caoimhe
 Bridget Deirdre""",
-           """Murphy Kelly O'Sullivan Walsh Byrne Ryan O'Connor O'Neill O'Reilly Doyle
+        """Murphy Kelly O'Sullivan Walsh Byrne Ryan O'Connor O'Neill O'Reilly Doyle
 McCarthy Gallagher O'Doherty Kennedy Lynch Murray Quinn McLoughlin O'Carroll Connolly Daly
-O'Brien"""),
-    "GB": ("""David John Michael Paul Andrew Mark James Richard Robert Stephen Christopher
+O'Brien""",
+    ),
+    "GB": (
+        """David John Michael Paul Andrew Mark James Richard Robert Stephen Christopher
 Thomas William Matthew Anthony Edward""",
-           """Susan Sarah Elizabeth Margaret Catherine Emma Helen Claire Rebecca Jennifer
+        """Susan Sarah Elizabeth Margaret Catherine Emma Helen Claire Rebecca Jennifer
 Rachel Victoria Charlotte Patricia Deborah""",
-           """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts
+        """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts
 Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel
-Jackson Wood Turner Cooper Hill Ward Morris Clark King Baker Harrison Morgan Allen"""),
-    "US": ("""James John Robert Michael William David Richard Joseph Thomas Charles
+Jackson Wood Turner Cooper Hill Ward Morris Clark King Baker Harrison Morgan Allen""",
+    ),
+    "US": (
+        """James John Robert Michael William David Richard Joseph Thomas Charles
 Christopher Daniel Matthew Anthony Steven Kevin Brian Jason""",
-           """Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen
+        """Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen
 Nancy Lisa Ashley Kimberly""",
-           """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez
+        """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez
 Hernandez Lopez Gonzalez Wilson Anderson Taylor Moore Jackson Lee Perez Thompson Harris
-Sanchez Clark Ramirez Lewis Robinson Walker Young Nguyen Kowalski"""),
-    "NL": ("""Johannes Cornelis Hendrik Pieter Willem Gerrit Jacobus Dirk Sander Bas Daan
+Sanchez Clark Ramirez Lewis Robinson Walker Young Nguyen Kowalski""",
+    ),
+    "NL": (
+        """Johannes Cornelis Hendrik Pieter Willem Gerrit Jacobus Dirk Sander Bas Daan
 Ruud Joost Maarten Wouter""",
-           """Johanna Cornelia Sanne Lotte Anouk Femke Iris Eva Marieke Ingrid Wilhelmina""",
-           """de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|
+        """Johanna Cornelia Sanne Lotte Anouk Femke Iris Eva Marieke Ingrid Wilhelmina""",
+        """de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|
 de Boer|Mulder|de Groot|Bos|Vos|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|
-Smits|de Graaf|van der Meer|van der Linden|Kok|de Haan|Vermeulen"""),
-    "LU": ("""Jean Marc Luc Paul Georges Romain Claude Gilles Yves Tom""",
-           """Marie Anne Sandra Carole Martine Nathalie Christiane Josée""",
-           """Schmit Muller Weber Hoffmann Wagner Thill Schroeder Klein Reuter Kieffer
-Becker Weis Goedert Hansen Meyer Kremer Schiltz Majerus"""),
+Smits|de Graaf|van der Meer|van der Linden|Kok|de Haan|Vermeulen""",
+    ),
+    "LU": (
+        """Jean Marc Luc Paul Georges Romain Claude Gilles Yves Tom""",
+        """Marie Anne Sandra Carole Martine Nathalie Christiane Josée""",
+        """Schmit Muller Weber Hoffmann Wagner Thill Schroeder Klein Reuter Kieffer
+Becker Weis Goedert Hansen Meyer Kremer Schiltz Majerus""",
+    ),
 }
 
 # Nicknames the generator may use (a subset of what people are really called)
 _NICKNAMES = {
-    "Γεώργιος": ["Γιώργος"], "Ιωάννης": ["Γιάννης"], "Κωνσταντίνος": ["Κώστας"],
-    "Δημήτριος": ["Δημήτρης", "Μήτσος"], "Νικόλαος": ["Νίκος"], "Παναγιώτης": ["Πάνος"],
-    "Βασίλειος": ["Βασίλης"], "Αθανάσιος": ["Θανάσης"], "Μιχαήλ": ["Μιχάλης"],
-    "Ευάγγελος": ["Βαγγέλης"], "Σπυρίδων": ["Σπύρος"], "Αναστάσιος": ["Τάσος"],
-    "Χαράλαμπος": ["Μπάμπης"], "Αλέξανδρος": ["Αλέκος"], "Εμμανουήλ": ["Μανώλης"],
-    "Στυλιανός": ["Στέλιος"], "Ελευθέριος": ["Λευτέρης"], "Αικατερίνη": ["Κατερίνα"],
-    "Βασιλική": ["Βάσω"], "Αναστασία": ["Νατάσα"],
-    "Георги": ["Гошо"], "Иван": ["Ваньо"], "Димитър": ["Митко"], "Николай": ["Ники"],
-    "Петър": ["Пешо"], "Христо": ["Ицо"], "Йордан": ["Данчо"], "Тодор": ["Тошо"],
-    "Атанас": ["Наско"], "Васил": ["Васко"], "Красимир": ["Краси"], "Александър": ["Сашо"],
-    "Любомир": ["Любо"], "Александар": ["Сашко"], "Ѓорѓи": ["Ѓоко"],
+    "Γεώργιος": ["Γιώργος"],
+    "Ιωάννης": ["Γιάννης"],
+    "Κωνσταντίνος": ["Κώστας"],
+    "Δημήτριος": ["Δημήτρης", "Μήτσος"],
+    "Νικόλαος": ["Νίκος"],
+    "Παναγιώτης": ["Πάνος"],
+    "Βασίλειος": ["Βασίλης"],
+    "Αθανάσιος": ["Θανάσης"],
+    "Μιχαήλ": ["Μιχάλης"],
+    "Ευάγγελος": ["Βαγγέλης"],
+    "Σπυρίδων": ["Σπύρος"],
+    "Αναστάσιος": ["Τάσος"],
+    "Χαράλαμπος": ["Μπάμπης"],
+    "Αλέξανδρος": ["Αλέκος"],
+    "Εμμανουήλ": ["Μανώλης"],
+    "Στυλιανός": ["Στέλιος"],
+    "Ελευθέριος": ["Λευτέρης"],
+    "Αικατερίνη": ["Κατερίνα"],
+    "Βασιλική": ["Βάσω"],
+    "Αναστασία": ["Νατάσα"],
+    "Георги": ["Гошо"],
+    "Иван": ["Ваньо"],
+    "Димитър": ["Митко"],
+    "Николай": ["Ники"],
+    "Петър": ["Пешо"],
+    "Христо": ["Ицо"],
+    "Йордан": ["Данчо"],
+    "Тодор": ["Тошо"],
+    "Атанас": ["Наско"],
+    "Васил": ["Васко"],
+    "Красимир": ["Краси"],
+    "Александър": ["Сашо"],
+    "Любомир": ["Любо"],
+    "Александар": ["Сашко"],
+    "Ѓорѓи": ["Ѓоко"],
     "Gjergj": ["George"],
-    "Robert": ["Bob", "Rob"], "William": ["Bill"], "Richard": ["Rick"], "James": ["Jim"],
-    "Michael": ["Mike"], "Thomas": ["Tom"], "Christopher": ["Chris"], "Joseph": ["Joe"],
-    "Daniel": ["Dan"], "Anthony": ["Tony"], "Edward": ["Ted", "Eddie"], "Patrick": ["Paddy"],
-    "Elizabeth": ["Liz", "Beth"], "Margaret": ["Maggie"], "Catherine": ["Kate"],
-    "Jennifer": ["Jenny"], "Matthew": ["Matt"], "Stephen": ["Steve"], "Andrew": ["Andy"],
-    "Johannes": ["Hans"], "Friedrich": ["Fritz"], "Heinrich": ["Heinz"],
-    "José": ["Pepe"], "Francisco": ["Paco"], "Manuel": ["Manolo"], "Dolores": ["Lola"],
-    "István": ["Pisti"], "Jiří": ["Jirka"], "Gheorghe": ["Ghiță"], "Constantin": ["Costel"],
+    "Robert": ["Bob", "Rob"],
+    "William": ["Bill"],
+    "Richard": ["Rick"],
+    "James": ["Jim"],
+    "Michael": ["Mike"],
+    "Thomas": ["Tom"],
+    "Christopher": ["Chris"],
+    "Joseph": ["Joe"],
+    "Daniel": ["Dan"],
+    "Anthony": ["Tony"],
+    "Edward": ["Ted", "Eddie"],
+    "Patrick": ["Paddy"],
+    "Elizabeth": ["Liz", "Beth"],
+    "Margaret": ["Maggie"],
+    "Catherine": ["Kate"],
+    "Jennifer": ["Jenny"],
+    "Matthew": ["Matt"],
+    "Stephen": ["Steve"],
+    "Andrew": ["Andy"],
+    "Johannes": ["Hans"],
+    "Friedrich": ["Fritz"],
+    "Heinrich": ["Heinz"],
+    "José": ["Pepe"],
+    "Francisco": ["Paco"],
+    "Manuel": ["Manolo"],
+    "Dolores": ["Lola"],
+    "István": ["Pisti"],
+    "Jiří": ["Jirka"],
+    "Gheorghe": ["Ghiță"],
+    "Constantin": ["Costel"],
 }
 
 # Countries and their share of the set (the participants of the operation)
 COUNTRY_WEIGHTS = {
-    "GR": 11, "CY": 3, "BG": 11, "MK": 8, "AL": 8, "RO": 5, "HU": 4, "CZ": 4, "LT": 3,
-    "EE": 2, "FI": 2, "SE": 3, "DK": 2, "NO": 2, "DE": 6, "AT": 3, "CH": 2, "FR": 4,
-    "ES": 4, "PT": 3, "IE": 2, "GB": 4, "US": 3, "NL": 3, "LU": 1,
+    "GR": 11,
+    "CY": 3,
+    "BG": 11,
+    "MK": 8,
+    "AL": 8,
+    "RO": 5,
+    "HU": 4,
+    "CZ": 4,
+    "LT": 3,
+    "EE": 2,
+    "FI": 2,
+    "SE": 3,
+    "DK": 2,
+    "NO": 2,
+    "DE": 6,
+    "AT": 3,
+    "CH": 2,
+    "FR": 4,
+    "ES": 4,
+    "PT": 3,
+    "IE": 2,
+    "GB": 4,
+    "US": 3,
+    "NL": 3,
+    "LU": 1,
 }
 
 
@@ -346,52 +454,164 @@ def greek_latin(text: str, scheme: str) -> str:
         chi = "h" if scheme == "english_h" else "ch"
         elot = scheme == "elot"
         rules: list[tuple[str, str]] = [
-            (r"ϊ", "i"), (r"ϋ", "y" if elot else "i"),
+            (r"ϊ", "i"),
+            (r"ϋ", "y" if elot else "i"),
             (r"ου", "ou"),
             (r"([αε])υ(?=[θκξπστφχψ]|$)", lambda m: {"α": "af", "ε": "ef"}[m.group(1)]),
             (r"([αε])υ", lambda m: {"α": "av", "ε": "ev"}[m.group(1)]),
-            (r"αι", "ai" if elot else "e"), (r"ει", "ei" if elot else "i"),
+            (r"αι", "ai" if elot else "e"),
+            (r"ει", "ei" if elot else "i"),
             (r"οι", "oi" if elot else "i"),
-            (r"^μπ", "mp" if elot else "b"), (r"μπ", "mp" if elot else "mb"),
-            (r"^ντ", "nt" if elot else "d"), (r"ντ", "nt" if elot else "nd"),
-            (r"^γκ", "gk" if elot else "g"), (r"γκ", "gk" if elot else "ng"),
-            (r"γγ", "ng"), (r"γξ", "nx"), (r"γχ", "n" + chi),
+            (r"^μπ", "mp" if elot else "b"),
+            (r"μπ", "mp" if elot else "mb"),
+            (r"^ντ", "nt" if elot else "d"),
+            (r"ντ", "nt" if elot else "nd"),
+            (r"^γκ", "gk" if elot else "g"),
+            (r"γκ", "gk" if elot else "ng"),
+            (r"γγ", "ng"),
+            (r"γξ", "nx"),
+            (r"γχ", "n" + chi),
         ]
         if not elot:
             rules.append((r"(^|(?<=[αεοιuoaeiy]))γι(?=[αεοω])", "y"))
         for pat, rep in rules:
             w = re.sub(pat, rep, w)
-        table = {"α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i",
-                 "θ": "th", "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x",
-                 "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-                 "υ": "y" if elot else "i", "φ": "f", "χ": chi, "ψ": "ps", "ω": "o"}
+        table = {
+            "α": "a",
+            "β": "v",
+            "γ": "g",
+            "δ": "d",
+            "ε": "e",
+            "ζ": "z",
+            "η": "i",
+            "θ": "th",
+            "ι": "i",
+            "κ": "k",
+            "λ": "l",
+            "μ": "m",
+            "ν": "n",
+            "ξ": "x",
+            "ο": "o",
+            "π": "p",
+            "ρ": "r",
+            "σ": "s",
+            "ς": "s",
+            "τ": "t",
+            "υ": "y" if elot else "i",
+            "φ": "f",
+            "χ": chi,
+            "ψ": "ps",
+            "ω": "o",
+        }
         w = "".join(table.get(c, c) for c in w)
         out.append(_case_like(word, w))
     return "".join(out)
 
 
 _BG_SCHEMES = {
-    "streamlined": {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh",
-                    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n",
-                    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
-                    "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a",
-                    "ь": "y", "ю": "yu", "я": "ya"},
+    "streamlined": {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sht",
+        "ъ": "a",
+        "ь": "y",
+        "ю": "yu",
+        "я": "ya",
+    },
 }
 _BG_SCHEMES["bgn_old"] = {**_BG_SCHEMES["streamlined"], "х": "kh", "ъ": "u", "й": "i"}
-_BG_SCHEMES["german"] = {**_BG_SCHEMES["streamlined"], "ж": "sh", "ш": "sch", "ч": "tsch",
-                         "ц": "z", "в": "w", "з": "s", "й": "j", "ю": "ju", "я": "ja",
-                         "х": "ch", "щ": "scht", "ъ": "a", "с": "s"}
-_MK_SCHEMES = {
-    "passport": {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ѓ": "gj", "е": "e",
-                 "ж": "zh", "з": "z", "ѕ": "dz", "и": "i", "ј": "j", "к": "k", "л": "l",
-                 "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r",
-                 "с": "s", "т": "t", "ќ": "kj", "у": "u", "ф": "f", "х": "h", "ц": "c",
-                 "ч": "ch", "џ": "dzh", "ш": "sh"},
+_BG_SCHEMES["german"] = {
+    **_BG_SCHEMES["streamlined"],
+    "ж": "sh",
+    "ш": "sch",
+    "ч": "tsch",
+    "ц": "z",
+    "в": "w",
+    "з": "s",
+    "й": "j",
+    "ю": "ju",
+    "я": "ja",
+    "х": "ch",
+    "щ": "scht",
+    "ъ": "a",
+    "с": "s",
 }
-_MK_SCHEMES["mk_latin"] = {**_MK_SCHEMES["passport"], "ж": "ž", "ѓ": "ǵ", "ќ": "ḱ",
-                           "ч": "č", "џ": "dž", "ш": "š"}
-_MK_SCHEMES["serbocroat"] = {**_MK_SCHEMES["passport"], "ж": "ž", "ѓ": "đ", "ќ": "ć",
-                             "ч": "č", "џ": "dž", "ш": "š"}
+_MK_SCHEMES = {
+    "passport": {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "ѓ": "gj",
+        "е": "e",
+        "ж": "zh",
+        "з": "z",
+        "ѕ": "dz",
+        "и": "i",
+        "ј": "j",
+        "к": "k",
+        "л": "l",
+        "љ": "lj",
+        "м": "m",
+        "н": "n",
+        "њ": "nj",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "ќ": "kj",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "c",
+        "ч": "ch",
+        "џ": "dzh",
+        "ш": "sh",
+    },
+}
+_MK_SCHEMES["mk_latin"] = {
+    **_MK_SCHEMES["passport"],
+    "ж": "ž",
+    "ѓ": "ǵ",
+    "ќ": "ḱ",
+    "ч": "č",
+    "џ": "dž",
+    "ш": "š",
+}
+_MK_SCHEMES["serbocroat"] = {
+    **_MK_SCHEMES["passport"],
+    "ж": "ž",
+    "ѓ": "đ",
+    "ќ": "ć",
+    "ч": "č",
+    "џ": "dž",
+    "ш": "š",
+}
 
 
 def cyrillic_latin(text: str, table: dict[str, str], german_endings: bool = False) -> str:
@@ -409,9 +629,24 @@ def cyrillic_latin(text: str, table: dict[str, str], german_endings: bool = Fals
     return "".join(out)
 
 
-_AL_TO_MK = [("xh", "џ"), ("sh", "ш"), ("zh", "ж"), ("gj", "ѓ"), ("nj", "њ"), ("ll", "л"),
-             ("rr", "р"), ("dh", "д"), ("th", "т"), ("ç", "ч"), ("q", "ќ"), ("ë", "е"),
-             ("y", "и"), ("x", "ѕ"), ("c", "ц"), ("j", "ј")]
+_AL_TO_MK = [
+    ("xh", "џ"),
+    ("sh", "ш"),
+    ("zh", "ж"),
+    ("gj", "ѓ"),
+    ("nj", "њ"),
+    ("ll", "л"),
+    ("rr", "р"),
+    ("dh", "д"),
+    ("th", "т"),
+    ("ç", "ч"),
+    ("q", "ќ"),
+    ("ë", "е"),
+    ("y", "и"),
+    ("x", "ѕ"),
+    ("c", "ц"),
+    ("j", "ј"),
+]
 _LAT_TO_MK = dict(zip("abdefghiklmnoprstuvz", "абдефгхиклмнопрстувз"))
 
 
@@ -455,9 +690,22 @@ def render(text: str, country: str, how: str) -> str:
     if how == "stripped":
         return unidecode(text)
     if how == "expanded":  # German / Nordic conventions without the letters
-        for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"),
-                     ("Ü", "Ue"), ("ß", "ss"), ("ø", "oe"), ("Ø", "Oe"), ("å", "aa"),
-                     ("Å", "Aa"), ("æ", "ae"), ("Æ", "Ae"), ("õ", "o")):
+        for a, b in (
+            ("ä", "ae"),
+            ("ö", "oe"),
+            ("ü", "ue"),
+            ("Ä", "Ae"),
+            ("Ö", "Oe"),
+            ("Ü", "Ue"),
+            ("ß", "ss"),
+            ("ø", "oe"),
+            ("Ø", "Oe"),
+            ("å", "aa"),
+            ("Å", "Aa"),
+            ("æ", "ae"),
+            ("Æ", "Ae"),
+            ("õ", "o"),
+        ):
             text = text.replace(a, b)
         return unidecode(text)
     return text
@@ -466,17 +714,36 @@ def render(text: str, country: str, how: str) -> str:
 def render_options(country: str) -> list[tuple[str, float]]:
     script = _script_of_country(country)
     if script == "greek":
-        return [("native", 0.40), ("elot", 0.30), ("english_ch", 0.12), ("english_h", 0.12),
-                ("erasmian", 0.06)]
+        return [
+            ("native", 0.40),
+            ("elot", 0.30),
+            ("english_ch", 0.12),
+            ("english_h", 0.12),
+            ("erasmian", 0.06),
+        ]
     if script == "bg":
-        return [("native", 0.45), ("streamlined", 0.30), ("bgn_old", 0.12), ("german", 0.07),
-                ("unidecode", 0.06)]
+        return [
+            ("native", 0.45),
+            ("streamlined", 0.30),
+            ("bgn_old", 0.12),
+            ("german", 0.07),
+            ("unidecode", 0.06),
+        ]
     if script == "mk":
-        return [("native", 0.45), ("passport", 0.30), ("mk_latin", 0.10), ("serbocroat", 0.10),
-                ("unidecode", 0.05)]
+        return [
+            ("native", 0.45),
+            ("passport", 0.30),
+            ("mk_latin", 0.10),
+            ("serbocroat", 0.10),
+            ("unidecode", 0.05),
+        ]
     if country == "AL":
-        return [("native", 0.50), ("al_stripped", 0.25), ("al_mk_cyrillic", 0.12),
-                ("al_mk_passport", 0.13)]
+        return [
+            ("native", 0.50),
+            ("al_stripped", 0.25),
+            ("al_mk_cyrillic", 0.12),
+            ("al_mk_passport", 0.13),
+        ]
     if country in ("DE", "AT", "CH", "SE", "DK", "NO", "FI", "EE"):
         return [("native", 0.55), ("stripped", 0.2), ("expanded", 0.25)]
     return [("native", 0.65), ("stripped", 0.35)]
@@ -515,18 +782,18 @@ def typo(word: str, rng: random.Random) -> str:
     if op == "insert":
         out = word[:i] + c + word[i:]
     elif op == "delete":
-        out = word[:i] + word[i + 1:]
+        out = word[:i] + word[i + 1 :]
     elif op == "substitute":
         if word[i].lower() == c.lower():
             c = alpha[(alpha.index(c.lower()) + 1) % len(alpha)]
             c = c.upper() if up else c
-        out = word[:i] + c + word[i + 1:]
+        out = word[:i] + c + word[i + 1 :]
     else:
         if i >= len(word) - 1:
             i = len(word) - 2
         if word[i] == word[i + 1]:
             return typo(word, rng)
-        out = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        out = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if i == 0 and out[:1].islower() and word[:1].isupper():
         out = out[:1].upper() + out[1:]
     return out
@@ -535,8 +802,8 @@ def typo(word: str, rng: random.Random) -> str:
 def _dob_typo(d: date, rng: random.Random) -> date:
     for _ in range(20):
         s = d.strftime("%Y%m%d")
-        k = rng.choice([2, 3, 6, 7])   # a digit of the decade, year, or day
-        new = s[:k] + str(rng.randrange(10)) + s[k + 1:]
+        k = rng.choice([2, 3, 6, 7])  # a digit of the decade, year, or day
+        new = s[:k] + str(rng.randrange(10)) + s[k + 1 :]
         try:
             nd = date(int(new[:4]), int(new[4:6]), int(new[6:]))
         except ValueError:
@@ -558,7 +825,7 @@ class PersonRow:
     name: str
     dob: date | None
     country: str
-    how: str                       # rendering and perturbations, for diagnostics
+    how: str  # rendering and perturbations, for diagnostics
 
 
 @dataclass(frozen=True)
@@ -614,9 +881,25 @@ def _patronymic(father: str, gender: str) -> str:
     return stem + suf + ("а" if gender == "f" else "")
 
 
-_COARSE = [("sch", "s"), ("sh", "s"), ("ch", "k"), ("ph", "f"), ("th", "t"), ("dt", "t"),
-           ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("d", "t"), ("b", "p"), ("g", "k"),
-           ("z", "s"), ("v", "f"), ("x", "ks"), ("j", "i")]
+_COARSE = [
+    ("sch", "s"),
+    ("sh", "s"),
+    ("ch", "k"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dt", "t"),
+    ("c", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("d", "t"),
+    ("b", "p"),
+    ("g", "k"),
+    ("z", "s"),
+    ("v", "f"),
+    ("x", "ks"),
+    ("j", "i"),
+]
 
 
 def _coarse(key: str) -> str:
@@ -656,10 +939,16 @@ class _Generator:
     def _dob(self) -> date:
         return date(1950, 1, 1) + timedelta(days=self.rng.randrange(0, 54 * 365))
 
-    def new_entity(self, country: str | None = None, gender: str | None = None,
-                   given: str | None = None, surname_m: str | None = None,
-                   unique: bool = True, dob: date | None = None, kind: str = "person",
-                   ) -> _Entity | None:
+    def new_entity(
+        self,
+        country: str | None = None,
+        gender: str | None = None,
+        given: str | None = None,
+        surname_m: str | None = None,
+        unique: bool = True,
+        dob: date | None = None,
+        kind: str = "person",
+    ) -> _Entity | None:
         rng = self.rng
         country = country or self._pick_country()
         gender = gender or rng.choice("mf")
@@ -692,14 +981,22 @@ class _Generator:
         else:
             return None
         self.used_names |= keys
-        e = _Entity(len(self.entities), country, gender, g, s, middle, second,
-                    dob or self._dob(), kind=kind)
+        e = _Entity(
+            len(self.entities), country, gender, g, s, middle, second, dob or self._dob(), kind=kind
+        )
         self.entities.append(e)
         return e
 
     # -- records -----------------------------------------------------------------------
-    def _native_name(self, e: _Entity, *, given: str | None = None, middle: bool = True,
-                     second: bool = True, order: str = "given-first") -> str:
+    def _native_name(
+        self,
+        e: _Entity,
+        *,
+        given: str | None = None,
+        middle: bool = True,
+        second: bool = True,
+        order: str = "given-first",
+    ) -> str:
         g = given or e.given
         parts_given = [g] + ([e.middle] if (e.middle and middle and e.country != "PT") else [])
         fam = [e.surname]
@@ -711,8 +1008,9 @@ class _Generator:
             return " ".join(fam + parts_given)
         return " ".join(parts_given + fam)
 
-    def make_row(self, e: _Entity, *, base: PersonRow | None = None,
-                 variant: bool = False) -> PersonRow:
+    def make_row(
+        self, e: _Entity, *, base: PersonRow | None = None, variant: bool = False
+    ) -> PersonRow:
         rng = self.rng
         how: list[str] = []
         given = e.given
@@ -731,8 +1029,9 @@ class _Generator:
         keep_second = not (variant and e.second_surname and rng.random() < 0.4)
         if not keep_second:
             how.append("second-surname-dropped")
-        name = self._native_name(e, given=given, middle=keep_middle, second=keep_second,
-                                 order=order)
+        name = self._native_name(
+            e, given=given, middle=keep_middle, second=keep_second, order=order
+        )
         opts = render_options(e.country)
         if variant and base is not None and rng.random() < 0.75:
             # prefer a rendering other than the base record's
@@ -744,7 +1043,7 @@ class _Generator:
         name = render(name, e.country, rend)
         if e.country == "NL" and rng.random() < 0.3:
             name = re.sub(r"\b(van|de|der|den)\b", lambda m: m.group(1).capitalize(), name)
-        if rng.random() < 0.12:                     # surname in capitals, as on documents
+        if rng.random() < 0.12:  # surname in capitals, as on documents
             words = name.split()
             fam_idx = 0 if order == "family-first" else len(words) - 1
             words[fam_idx] = words[fam_idx].upper()
@@ -781,8 +1080,9 @@ class _Generator:
         return row
 
 
-def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow],
-                                                                   list[PersonPair]]:
+def build_people(
+    seed: int = SEED, n_people: int = 1500
+) -> tuple[list[PersonRow], list[PersonPair]]:
     g = _Generator(seed)
     rng = g.rng
     pairs: list[PersonPair] = []
@@ -813,8 +1113,9 @@ def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow
         """Another person's date of birth: at least three of the eight digits differ
         (closer ones could be a typo of the same date)."""
         while True:
-            nd = d + timedelta(days=rng.choice([-1, 1]) * rng.randrange(lo_years * 365 + 1,
-                                                                       hi_years * 365))
+            nd = d + timedelta(
+                days=rng.choice([-1, 1]) * rng.randrange(lo_years * 365 + 1, hi_years * 365)
+            )
             diff = sum(x != y for x, y in zip(d.strftime("%Y%m%d"), nd.strftime("%Y%m%d")))
             if 1930 <= nd.year <= 2008 and diff >= 3:
                 return nd
@@ -822,14 +1123,22 @@ def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow
     for e in dob_needed:
         kind = rng.choice(["namesake", "namesake", "one-letter"])
         if kind == "namesake":
-            o = g.new_entity(e.country, e.gender, e.given, e.surname if e.gender == "m"
-                             else None, unique=False, dob=far_dob(e.dob), kind=kind)
+            o = g.new_entity(
+                e.country,
+                e.gender,
+                e.given,
+                e.surname if e.gender == "m" else None,
+                unique=False,
+                dob=far_dob(e.dob),
+                kind=kind,
+            )
             if o is None:
                 continue
             o.surname, o.middle, o.second_surname = e.surname, e.middle, e.second_surname
         else:
-            o = g.new_entity(e.country, e.gender, e.given, None, unique=False,
-                             dob=far_dob(e.dob), kind=kind)
+            o = g.new_entity(
+                e.country, e.gender, e.given, None, unique=False, dob=far_dob(e.dob), kind=kind
+            )
             if o is None:
                 continue
             o.surname, o.middle, o.second_surname = e.surname, e.middle, e.second_surname
@@ -862,8 +1171,15 @@ def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow
                     if not masc:
                         continue
                     surname_m = masc[0]
-                o = g.new_entity(e.country, gender, given, surname_m, unique=True,
-                                 dob=far_dob(e.dob, 0, 20), kind=kind)
+                o = g.new_entity(
+                    e.country,
+                    gender,
+                    given,
+                    surname_m,
+                    unique=True,
+                    dob=far_dob(e.dob, 0, 20),
+                    kind=kind,
+                )
                 if o is None:
                     continue
                 near(e, o, kind)
@@ -873,22 +1189,28 @@ def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow
             pool = males if gender == "m" else females
             for _ in range(20):
                 given = rng.choice(pool)
-                if JaroWinkler.normalized_similarity(_ascii_key(given),
-                                                     _ascii_key(e.given)) < 0.8:
+                if JaroWinkler.normalized_similarity(_ascii_key(given), _ascii_key(e.given)) < 0.8:
                     break
             base_m = e.surname
             if e.gender == "f":
                 masc = [s for s in surnames if feminine_surname(s, e.country) == e.surname]
                 base_m = masc[0] if masc else e.surname
-            o = g.new_entity(e.country, gender, given, base_m, unique=True,
-                             dob=far_dob(e.dob, 1, 15 if kind == "sibling" else 30),
-                             kind=kind)
+            o = g.new_entity(
+                e.country,
+                gender,
+                given,
+                base_m,
+                unique=True,
+                dob=far_dob(e.dob, 1, 15 if kind == "sibling" else 30),
+                kind=kind,
+            )
             if o is None:
                 continue
             near(e, o, kind)
         elif kind == "same-given":
-            o = g.new_entity(e.country, e.gender, e.given, None, unique=True,
-                             dob=far_dob(e.dob), kind=kind)
+            o = g.new_entity(
+                e.country, e.gender, e.given, None, unique=True, dob=far_dob(e.dob), kind=kind
+            )
             if o is None:
                 continue
             near(e, o, kind)
@@ -909,93 +1231,250 @@ def build_people(seed: int = SEED, n_people: int = 1500) -> tuple[list[PersonRow
 # country: (streets [(name, type, type_abbrev, type_position)], cities [(native, exonyms)],
 #           postcode maker)
 _STREETS = {
-    "GR": ([("Ερμού", "Οδός", "Οδ.", "pre"), ("Σταδίου", "Οδός", "Οδ.", "pre"),
-            ("Πανεπιστημίου", "Οδός", "", "pre"), ("Πατησίων", "Οδός", "", "pre"),
+    "GR": (
+        [
+            ("Ερμού", "Οδός", "Οδ.", "pre"),
+            ("Σταδίου", "Οδός", "Οδ.", "pre"),
+            ("Πανεπιστημίου", "Οδός", "", "pre"),
+            ("Πατησίων", "Οδός", "", "pre"),
             ("Βασιλίσσης Σοφίας", "Λεωφόρος", "Λεωφ.", "pre"),
-            ("Εγνατίας", "Οδός", "", "pre"), ("Τσιμισκή", "Οδός", "", "pre"),
-            ("Αλεξάνδρας", "Λεωφόρος", "Λεωφ.", "pre")],
-           [("Αθήνα", ["Athens", "Athina"]), ("Θεσσαλονίκη", ["Thessaloniki"]),
-            ("Πάτρα", ["Patra"]), ("Πειραιάς", ["Piraeus", "Peiraias"])], "gr"),
-    "CY": ([("Μακαρίου", "Λεωφόρος", "Λεωφ.", "pre"), ("Λήδρας", "Οδός", "", "pre"),
-            ("Αρχιεπισκόπου Κυπριανού", "Οδός", "", "pre")],
-           [("Λευκωσία", ["Nicosia", "Lefkosia"]), ("Λεμεσός", ["Limassol", "Lemesos"])],
-           "4"),
-    "BG": ([("Шипка", "улица", "ул.", "pre"), ("Витоша", "булевард", "бул.", "pre"),
-            ("Граф Игнатиев", "улица", "ул.", "pre"), ("Цар Освободител", "булевард",
-                                                        "бул.", "pre"),
-            ("Раковски", "улица", "ул.", "pre"), ("Алабин", "улица", "ул.", "pre"),
-            ("Христо Ботев", "булевард", "бул.", "pre")],
-           [("София", ["Sofia"]), ("Пловдив", ["Plovdiv"]), ("Варна", ["Varna"]),
-            ("Бургас", ["Burgas"])], "4"),
-    "MK": ([("Македонија", "улица", "ул.", "pre"), ("Партизански одреди", "булевар",
-                                                    "бул.", "pre"),
-            ("Орце Николов", "улица", "ул.", "pre"), ("Илинден", "булевар", "бул.", "pre"),
-            ("Гоце Делчев", "булевар", "бул.", "pre")],
-           [("Скопје", ["Skopje"]), ("Битола", ["Bitola"]), ("Охрид", ["Ohrid"]),
-            ("Тетово", ["Tetovo"])], "4"),
-    "AL": ([("e Durrësit", "Rruga", "Rr.", "pre"), ("Myslym Shyri", "Rruga", "Rr.", "pre"),
-            ("e Kavajës", "Rruga", "Rr.", "pre"), ("Dëshmorët e Kombit", "Bulevardi",
-                                                   "Bul.", "pre")],
-           [("Tiranë", ["Tirana"]), ("Durrës", ["Durres"]), ("Shkodër", ["Shkoder"])], "4"),
-    "DE": ([("Haupt", "straße", "str.", "suffix"), ("Bahnhof", "straße", "str.", "suffix"),
-            ("Schiller", "straße", "str.", "suffix"), ("Goethe", "straße", "str.", "suffix"),
-            ("Linden", "weg", "weg", "suffix"), ("Friedrich", "straße", "str.", "suffix"),
-            ("Berliner", "Straße", "Str.", "post")],
-           [("Berlin", []), ("München", ["Munich", "Muenchen"]), ("Hamburg", []),
-            ("Köln", ["Cologne", "Koeln"]), ("Leipzig", [])], "5"),
-    "AT": ([("Mariahilfer", "Straße", "Str.", "post"), ("Kärntner", "Straße", "Str.", "post"),
-            ("Landstraßer Haupt", "straße", "str.", "suffix")],
-           [("Wien", ["Vienna"]), ("Graz", []), ("Linz", [])], "4"),
-    "CH": ([("Bahnhof", "strasse", "str.", "suffix"), ("du Rhône", "Rue", "R.", "pre"),
-            ("Limmatquai", "", "", "none")],
-           [("Zürich", ["Zurich", "Zuerich"]), ("Genève", ["Geneva", "Genf"]), ("Bern", [])],
-           "4"),
-    "NL": ([("Kalver", "straat", "str.", "suffix"), ("Damrak", "", "", "none"),
-            ("Prinsengracht", "", "", "none"), ("Coolsingel", "", "", "none")],
-           [("Amsterdam", []), ("Rotterdam", []), ("Utrecht", [])], "nl"),
-    "GB": ([("Baker", "Street", "St", "post"), ("High", "Street", "St", "post"),
-            ("Station", "Road", "Rd", "post"), ("Church", "Lane", "Ln", "post"),
-            ("Victoria", "Road", "Rd", "post")],
-           [("London", []), ("Manchester", []), ("Birmingham", [])], "uk"),
-    "IE": ([("O'Connell", "Street", "St", "post"), ("Grafton", "Street", "St", "post"),
-            ("Dame", "Street", "St", "post")],
-           [("Dublin", []), ("Cork", [])], "ie"),
-    "US": ([("Main", "Street", "St", "post"), ("Oak", "Avenue", "Ave", "post"),
-            ("Maple", "Drive", "Dr", "post"), ("Washington", "Boulevard", "Blvd", "post")],
-           [("Springfield", []), ("Columbus", []), ("Portland", [])], "us"),
-    "FR": ([("de Rivoli", "rue", "r.", "pre"), ("Haussmann", "boulevard", "bd", "pre"),
-            ("Victor Hugo", "avenue", "av.", "pre"), ("de la République", "rue", "r.", "pre")],
-           [("Paris", []), ("Lyon", []), ("Marseille", [])], "5"),
-    "LU": ([("Grand-Rue", "", "", "none"), ("de la Liberté", "Avenue", "Av.", "pre")],
-           [("Luxembourg", ["Luxemburg"]), ("Esch-sur-Alzette", [])], "lu"),
-    "ES": ([("Mayor", "Calle", "C/", "pre"), ("de Alcalá", "Calle", "C/", "pre"),
-            ("Gran Vía", "", "", "none"), ("de la Castellana", "Paseo", "Pº", "pre")],
-           [("Madrid", []), ("Barcelona", []), ("Sevilla", ["Seville"])], "5"),
-    "PT": ([("Augusta", "Rua", "R.", "pre"), ("da Liberdade", "Avenida", "Av.", "pre"),
-            ("do Ouro", "Rua", "R.", "pre")],
-           [("Lisboa", ["Lisbon"]), ("Porto", ["Oporto"])], "pt"),
-    "CZ": ([("Národní", "", "", "none"), ("Vodičkova", "", "", "none"),
-            ("Na Příkopě", "", "", "none")],
-           [("Praha", ["Prague"]), ("Brno", [])], "cz"),
-    "HU": ([("Andrássy", "út", "u.", "post"), ("Váci", "utca", "u.", "post"),
-            ("Rákóczi", "út", "u.", "post")],
-           [("Budapest", []), ("Debrecen", [])], "4"),
-    "RO": ([("Lipscani", "Strada", "Str.", "pre"), ("Victoriei", "Calea", "Cal.", "pre"),
-            ("Unirii", "Bulevardul", "Bd.", "pre")],
-           [("București", ["Bucharest", "Bucuresti"]), ("Cluj-Napoca", [])], "6"),
-    "SE": ([("Drottning", "gatan", "g.", "suffix"), ("Kungs", "gatan", "g.", "suffix"),
-            ("Stor", "gatan", "g.", "suffix")],
-           [("Stockholm", []), ("Göteborg", ["Gothenburg"])], "cz"),
-    "DK": ([("Nørre", "gade", "g.", "suffix"), ("Vesterbro", "gade", "g.", "suffix")],
-           [("København", ["Copenhagen", "Koebenhavn"]), ("Aarhus", ["Århus"])], "4"),
-    "NO": ([("Karl Johans", "gate", "gt.", "post"), ("Stor", "gata", "", "suffix")],
-           [("Oslo", []), ("Bergen", [])], "4"),
-    "FI": ([("Mannerheimin", "tie", "", "suffix"), ("Aleksanterin", "katu", "", "suffix")],
-           [("Helsinki", ["Helsingfors"]), ("Tampere", [])], "5"),
-    "EE": ([("Narva", "maantee", "mnt", "post"), ("Pärnu", "maantee", "mnt", "post")],
-           [("Tallinn", []), ("Tartu", [])], "5"),
-    "LT": ([("Gedimino", "prospektas", "pr.", "post"), ("Pilies", "gatvė", "g.", "post")],
-           [("Vilnius", []), ("Kaunas", [])], "lt"),
+            ("Εγνατίας", "Οδός", "", "pre"),
+            ("Τσιμισκή", "Οδός", "", "pre"),
+            ("Αλεξάνδρας", "Λεωφόρος", "Λεωφ.", "pre"),
+        ],
+        [
+            ("Αθήνα", ["Athens", "Athina"]),
+            ("Θεσσαλονίκη", ["Thessaloniki"]),
+            ("Πάτρα", ["Patra"]),
+            ("Πειραιάς", ["Piraeus", "Peiraias"]),
+        ],
+        "gr",
+    ),
+    "CY": (
+        [
+            ("Μακαρίου", "Λεωφόρος", "Λεωφ.", "pre"),
+            ("Λήδρας", "Οδός", "", "pre"),
+            ("Αρχιεπισκόπου Κυπριανού", "Οδός", "", "pre"),
+        ],
+        [("Λευκωσία", ["Nicosia", "Lefkosia"]), ("Λεμεσός", ["Limassol", "Lemesos"])],
+        "4",
+    ),
+    "BG": (
+        [
+            ("Шипка", "улица", "ул.", "pre"),
+            ("Витоша", "булевард", "бул.", "pre"),
+            ("Граф Игнатиев", "улица", "ул.", "pre"),
+            ("Цар Освободител", "булевард", "бул.", "pre"),
+            ("Раковски", "улица", "ул.", "pre"),
+            ("Алабин", "улица", "ул.", "pre"),
+            ("Христо Ботев", "булевард", "бул.", "pre"),
+        ],
+        [
+            ("София", ["Sofia"]),
+            ("Пловдив", ["Plovdiv"]),
+            ("Варна", ["Varna"]),
+            ("Бургас", ["Burgas"]),
+        ],
+        "4",
+    ),
+    "MK": (
+        [
+            ("Македонија", "улица", "ул.", "pre"),
+            ("Партизански одреди", "булевар", "бул.", "pre"),
+            ("Орце Николов", "улица", "ул.", "pre"),
+            ("Илинден", "булевар", "бул.", "pre"),
+            ("Гоце Делчев", "булевар", "бул.", "pre"),
+        ],
+        [
+            ("Скопје", ["Skopje"]),
+            ("Битола", ["Bitola"]),
+            ("Охрид", ["Ohrid"]),
+            ("Тетово", ["Tetovo"]),
+        ],
+        "4",
+    ),
+    "AL": (
+        [
+            ("e Durrësit", "Rruga", "Rr.", "pre"),
+            ("Myslym Shyri", "Rruga", "Rr.", "pre"),
+            ("e Kavajës", "Rruga", "Rr.", "pre"),
+            ("Dëshmorët e Kombit", "Bulevardi", "Bul.", "pre"),
+        ],
+        [("Tiranë", ["Tirana"]), ("Durrës", ["Durres"]), ("Shkodër", ["Shkoder"])],
+        "4",
+    ),
+    "DE": (
+        [
+            ("Haupt", "straße", "str.", "suffix"),
+            ("Bahnhof", "straße", "str.", "suffix"),
+            ("Schiller", "straße", "str.", "suffix"),
+            ("Goethe", "straße", "str.", "suffix"),
+            ("Linden", "weg", "weg", "suffix"),
+            ("Friedrich", "straße", "str.", "suffix"),
+            ("Berliner", "Straße", "Str.", "post"),
+        ],
+        [
+            ("Berlin", []),
+            ("München", ["Munich", "Muenchen"]),
+            ("Hamburg", []),
+            ("Köln", ["Cologne", "Koeln"]),
+            ("Leipzig", []),
+        ],
+        "5",
+    ),
+    "AT": (
+        [
+            ("Mariahilfer", "Straße", "Str.", "post"),
+            ("Kärntner", "Straße", "Str.", "post"),
+            ("Landstraßer Haupt", "straße", "str.", "suffix"),
+        ],
+        [("Wien", ["Vienna"]), ("Graz", []), ("Linz", [])],
+        "4",
+    ),
+    "CH": (
+        [
+            ("Bahnhof", "strasse", "str.", "suffix"),
+            ("du Rhône", "Rue", "R.", "pre"),
+            ("Limmatquai", "", "", "none"),
+        ],
+        [("Zürich", ["Zurich", "Zuerich"]), ("Genève", ["Geneva", "Genf"]), ("Bern", [])],
+        "4",
+    ),
+    "NL": (
+        [
+            ("Kalver", "straat", "str.", "suffix"),
+            ("Damrak", "", "", "none"),
+            ("Prinsengracht", "", "", "none"),
+            ("Coolsingel", "", "", "none"),
+        ],
+        [("Amsterdam", []), ("Rotterdam", []), ("Utrecht", [])],
+        "nl",
+    ),
+    "GB": (
+        [
+            ("Baker", "Street", "St", "post"),
+            ("High", "Street", "St", "post"),
+            ("Station", "Road", "Rd", "post"),
+            ("Church", "Lane", "Ln", "post"),
+            ("Victoria", "Road", "Rd", "post"),
+        ],
+        [("London", []), ("Manchester", []), ("Birmingham", [])],
+        "uk",
+    ),
+    "IE": (
+        [
+            ("O'Connell", "Street", "St", "post"),
+            ("Grafton", "Street", "St", "post"),
+            ("Dame", "Street", "St", "post"),
+        ],
+        [("Dublin", []), ("Cork", [])],
+        "ie",
+    ),
+    "US": (
+        [
+            ("Main", "Street", "St", "post"),
+            ("Oak", "Avenue", "Ave", "post"),
+            ("Maple", "Drive", "Dr", "post"),
+            ("Washington", "Boulevard", "Blvd", "post"),
+        ],
+        [("Springfield", []), ("Columbus", []), ("Portland", [])],
+        "us",
+    ),
+    "FR": (
+        [
+            ("de Rivoli", "rue", "r.", "pre"),
+            ("Haussmann", "boulevard", "bd", "pre"),
+            ("Victor Hugo", "avenue", "av.", "pre"),
+            ("de la République", "rue", "r.", "pre"),
+        ],
+        [("Paris", []), ("Lyon", []), ("Marseille", [])],
+        "5",
+    ),
+    "LU": (
+        [("Grand-Rue", "", "", "none"), ("de la Liberté", "Avenue", "Av.", "pre")],
+        [("Luxembourg", ["Luxemburg"]), ("Esch-sur-Alzette", [])],
+        "lu",
+    ),
+    "ES": (
+        [
+            ("Mayor", "Calle", "C/", "pre"),
+            ("de Alcalá", "Calle", "C/", "pre"),
+            ("Gran Vía", "", "", "none"),
+            ("de la Castellana", "Paseo", "Pº", "pre"),
+        ],
+        [("Madrid", []), ("Barcelona", []), ("Sevilla", ["Seville"])],
+        "5",
+    ),
+    "PT": (
+        [
+            ("Augusta", "Rua", "R.", "pre"),
+            ("da Liberdade", "Avenida", "Av.", "pre"),
+            ("do Ouro", "Rua", "R.", "pre"),
+        ],
+        [("Lisboa", ["Lisbon"]), ("Porto", ["Oporto"])],
+        "pt",
+    ),
+    "CZ": (
+        [
+            ("Národní", "", "", "none"),
+            ("Vodičkova", "", "", "none"),
+            ("Na Příkopě", "", "", "none"),
+        ],
+        [("Praha", ["Prague"]), ("Brno", [])],
+        "cz",
+    ),
+    "HU": (
+        [
+            ("Andrássy", "út", "u.", "post"),
+            ("Váci", "utca", "u.", "post"),
+            ("Rákóczi", "út", "u.", "post"),
+        ],
+        [("Budapest", []), ("Debrecen", [])],
+        "4",
+    ),
+    "RO": (
+        [
+            ("Lipscani", "Strada", "Str.", "pre"),
+            ("Victoriei", "Calea", "Cal.", "pre"),
+            ("Unirii", "Bulevardul", "Bd.", "pre"),
+        ],
+        [("București", ["Bucharest", "Bucuresti"]), ("Cluj-Napoca", [])],
+        "6",
+    ),
+    "SE": (
+        [
+            ("Drottning", "gatan", "g.", "suffix"),
+            ("Kungs", "gatan", "g.", "suffix"),
+            ("Stor", "gatan", "g.", "suffix"),
+        ],
+        [("Stockholm", []), ("Göteborg", ["Gothenburg"])],
+        "cz",
+    ),
+    "DK": (
+        [("Nørre", "gade", "g.", "suffix"), ("Vesterbro", "gade", "g.", "suffix")],
+        [("København", ["Copenhagen", "Koebenhavn"]), ("Aarhus", ["Århus"])],
+        "4",
+    ),
+    "NO": (
+        [("Karl Johans", "gate", "gt.", "post"), ("Stor", "gata", "", "suffix")],
+        [("Oslo", []), ("Bergen", [])],
+        "4",
+    ),
+    "FI": (
+        [("Mannerheimin", "tie", "", "suffix"), ("Aleksanterin", "katu", "", "suffix")],
+        [("Helsinki", ["Helsingfors"]), ("Tampere", [])],
+        "5",
+    ),
+    "EE": (
+        [("Narva", "maantee", "mnt", "post"), ("Pärnu", "maantee", "mnt", "post")],
+        [("Tallinn", []), ("Tartu", [])],
+        "5",
+    ),
+    "LT": (
+        [("Gedimino", "prospektas", "pr.", "post"), ("Pilies", "gatvė", "g.", "post")],
+        [("Vilnius", []), ("Kaunas", [])],
+        "lt",
+    ),
 }
 
 
@@ -1005,15 +1484,20 @@ def _postcode(kind: str, rng: random.Random) -> str:
     if kind == "cz":
         return f"{rng.randrange(100, 799)} {rng.randrange(0, 99):02d}"
     if kind == "nl":
-        return f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}" \
-               f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+        return (
+            f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+            f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+        )
     if kind == "uk":
-        return f"{rng.choice(['NW', 'SW', 'E', 'W', 'M', 'B', 'EC'])}{rng.randrange(1, 20)} " \
-               f"{rng.randrange(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}" \
-               f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        return (
+            f"{rng.choice(['NW', 'SW', 'E', 'W', 'M', 'B', 'EC'])}{rng.randrange(1, 20)} "
+            f"{rng.randrange(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        )
     if kind == "ie":
-        return f"D{rng.randrange(1, 24):02d} {rng.choice('ACDEFHKNPRTVWXY')}" \
-               f"{rng.randrange(100, 999)}"
+        return (
+            f"D{rng.randrange(1, 24):02d} {rng.choice('ACDEFHKNPRTVWXY')}{rng.randrange(100, 999)}"
+        )
     if kind == "us":
         return f"{rng.choice(['IL', 'OH', 'OR'])} {rng.randrange(10000, 99999)}"
     if kind == "pt":
@@ -1023,11 +1507,18 @@ def _postcode(kind: str, rng: random.Random) -> str:
     if kind == "lu":
         return f"L-{rng.randrange(1000, 9999)}"
     n = int(kind)
-    return str(rng.randrange(10 ** (n - 1), 10 ** n))
+    return str(rng.randrange(10 ** (n - 1), 10**n))
 
 
-def _street_text(street: tuple[str, str, str, str], number: str, *, abbrev: bool,
-                 drop_type: bool, number_first: bool, country: str) -> str:
+def _street_text(
+    street: tuple[str, str, str, str],
+    number: str,
+    *,
+    abbrev: bool,
+    drop_type: bool,
+    number_first: bool,
+    country: str,
+) -> str:
     name, typ, ab, pos = street
     t = ab if (abbrev and ab) else typ
     if pos == "suffix":
@@ -1045,18 +1536,27 @@ def _street_text(street: tuple[str, str, str, str], number: str, *, abbrev: bool
     return f"{core} {number}"
 
 
-def _address_variant(country: str, street, number: str, city, postcode: str,
-                     rng: random.Random, variant: bool, base_how: str = "") -> tuple[str, str]:
+def _address_variant(
+    country: str,
+    street,
+    number: str,
+    city,
+    postcode: str,
+    rng: random.Random,
+    variant: bool,
+    base_how: str = "",
+) -> tuple[str, str]:
     how: list[str] = []
-    num_first = country in ("GB", "IE", "US", "FR", "LU") and (not variant or rng.random() < .85)
+    num_first = country in ("GB", "IE", "US", "FR", "LU") and (not variant or rng.random() < 0.85)
     abbrev = variant and rng.random() < 0.4
     drop_type = variant and rng.random() < 0.2
     if abbrev:
         how.append("abbrev")
     if drop_type:
         how.append("no-type")
-    st = _street_text(street, number, abbrev=abbrev, drop_type=drop_type,
-                      number_first=num_first, country=country)
+    st = _street_text(
+        street, number, abbrev=abbrev, drop_type=drop_type, number_first=num_first, country=country
+    )
     native_city, exonyms = city
     city_text = native_city
     if variant and exonyms and rng.random() < 0.5:
@@ -1083,12 +1583,36 @@ def _address_variant(country: str, street, number: str, city, postcode: str,
     text = ", ".join(parts)
     script = _script_of_country(country)
     if variant and script != "latin" and rng.random() < 0.6:
-        how_r = {"greek": rng.choice(["elot", "english_ch"]), "bg": "streamlined",
-                 "mk": "passport"}[script]
+        how_r = {
+            "greek": rng.choice(["elot", "english_ch"]),
+            "bg": "streamlined",
+            "mk": "passport",
+        }[script]
         text = render(text, country, how_r)
         how.append("transliterated")
-    elif variant and country in ("AL", "DE", "AT", "CH", "HU", "CZ", "RO", "LT", "EE", "SE",
-                                 "DK", "NO", "FI", "FR", "ES", "PT") and rng.random() < 0.35:
+    elif (
+        variant
+        and country
+        in (
+            "AL",
+            "DE",
+            "AT",
+            "CH",
+            "HU",
+            "CZ",
+            "RO",
+            "LT",
+            "EE",
+            "SE",
+            "DK",
+            "NO",
+            "FI",
+            "FR",
+            "ES",
+            "PT",
+        )
+        and rng.random() < 0.35
+    ):
         text = unidecode(text)
         how.append("stripped")
     if variant and rng.random() < 0.2:
@@ -1105,8 +1629,9 @@ def _address_variant(country: str, street, number: str, city, postcode: str,
     return text, "+".join(how) or "same"
 
 
-def build_addresses(seed: int = SEED, n: int = 500) -> tuple[list[tuple[int, int, str]],
-                                                             list[tuple[str, str, bool, str]]]:
+def build_addresses(
+    seed: int = SEED, n: int = 500
+) -> tuple[list[tuple[int, int, str]], list[tuple[str, str, bool, str]]]:
     rng = random.Random(seed + 1)
     rows: list[tuple[int, int, str]] = []
     pairs: list[tuple[str, str, bool, str]] = []
@@ -1176,28 +1701,129 @@ def build_addresses(seed: int = SEED, n: int = 500) -> tuple[list[tuple[int, int
 # ======================================================================================
 
 _DISTINCT = {
-    "greek": ["Άλφα", "Δέλτα", "Ωμέγα", "Ήλιος", "Όλυμπος", "Αιγαίο", "Ερμής", "Ποσειδών",
-              "Αθηνά", "Κρήτη", "Μακεδονία", "Ίκαρος", "Πήγασος", "Ζέφυρος"],
-    "bg": ["Бета", "Делта", "Пирин", "Рила", "Балкан", "Витоша", "Странджа", "Родопи",
-           "Тракия", "Янтра", "Искър", "Мусала", "Орфей", "Жар"],
-    "mk": ["Вардар", "Охрид", "Пелистер", "Шар", "Кораб", "Македонка", "Ѓурѓа", "Џунгла",
-           "Јака", "Љубен", "Ѕвезда"],
-    "latin": ["Atlas", "Orion", "Nordic", "Adriatic", "Danube", "Helios", "Metro", "Vector",
-              "Falcon", "Aurora", "Polaris", "Titan", "Zenith", "Phoenix", "Lotus", "Cobalt",
-              "Granite", "Meridian", "Sapphire", "Vanguard", "Borealis", "Kestrel", "Juniper",
-              "Quantum", "Saturn", "Pioneer", "Horizon", "Summit", "Harbour", "Evergreen",
-              "Rotterdam", "Baltic", "Carpathia", "Iberia", "Lusitania", "Alpina", "Tatra",
-              "Fjord", "Skagen", "Arktis", "Suomi", "Gaelic", "Shkodra", "Drini", "Vjosa",
-              "Bistrița", "Dunărea", "Tisza", "Vltava", "Nemunas", "Emajõgi", "Müller",
-              "Schröder", "Dvořák", "Kovács", "Gonçalves", "Núñez"],
+    "greek": [
+        "Άλφα",
+        "Δέλτα",
+        "Ωμέγα",
+        "Ήλιος",
+        "Όλυμπος",
+        "Αιγαίο",
+        "Ερμής",
+        "Ποσειδών",
+        "Αθηνά",
+        "Κρήτη",
+        "Μακεδονία",
+        "Ίκαρος",
+        "Πήγασος",
+        "Ζέφυρος",
+    ],
+    "bg": [
+        "Бета",
+        "Делта",
+        "Пирин",
+        "Рила",
+        "Балкан",
+        "Витоша",
+        "Странджа",
+        "Родопи",
+        "Тракия",
+        "Янтра",
+        "Искър",
+        "Мусала",
+        "Орфей",
+        "Жар",
+    ],
+    "mk": [
+        "Вардар",
+        "Охрид",
+        "Пелистер",
+        "Шар",
+        "Кораб",
+        "Македонка",
+        "Ѓурѓа",
+        "Џунгла",
+        "Јака",
+        "Љубен",
+        "Ѕвезда",
+    ],
+    "latin": [
+        "Atlas",
+        "Orion",
+        "Nordic",
+        "Adriatic",
+        "Danube",
+        "Helios",
+        "Metro",
+        "Vector",
+        "Falcon",
+        "Aurora",
+        "Polaris",
+        "Titan",
+        "Zenith",
+        "Phoenix",
+        "Lotus",
+        "Cobalt",
+        "Granite",
+        "Meridian",
+        "Sapphire",
+        "Vanguard",
+        "Borealis",
+        "Kestrel",
+        "Juniper",
+        "Quantum",
+        "Saturn",
+        "Pioneer",
+        "Horizon",
+        "Summit",
+        "Harbour",
+        "Evergreen",
+        "Rotterdam",
+        "Baltic",
+        "Carpathia",
+        "Iberia",
+        "Lusitania",
+        "Alpina",
+        "Tatra",
+        "Fjord",
+        "Skagen",
+        "Arktis",
+        "Suomi",
+        "Gaelic",
+        "Shkodra",
+        "Drini",
+        "Vjosa",
+        "Bistrița",
+        "Dunărea",
+        "Tisza",
+        "Vltava",
+        "Nemunas",
+        "Emajõgi",
+        "Müller",
+        "Schröder",
+        "Dvořák",
+        "Kovács",
+        "Gonçalves",
+        "Núñez",
+    ],
 }
 _GENERIC = {
     "greek": ["Εμπορική", "Μεταφορική", "Τεχνική", "Εισαγωγική"],
     "bg": ["Транс", "Трейд", "Импекс", "Логистик", "Строй"],
     "mk": ["Транс", "Трејд", "Импекс", "Логистика"],
-    "latin": ["Trading", "Logistics", "Transport", "Import Export", "International",
-              "Holding", "Services", "Shipping", "Express", "Group", "Solutions",
-              "Distribution"],
+    "latin": [
+        "Trading",
+        "Logistics",
+        "Transport",
+        "Import Export",
+        "International",
+        "Holding",
+        "Services",
+        "Shipping",
+        "Express",
+        "Group",
+        "Solutions",
+        "Distribution",
+    ],
 }
 _LEGAL = {
     "GR": [["Α.Ε.", "ΑΕ", "SA"], ["Ε.Π.Ε.", "ΕΠΕ", "EPE", "Ltd"], ["Ι.Κ.Ε.", "ΙΚΕ", "IKE"]],
@@ -1228,8 +1854,9 @@ _LEGAL = {
 }
 
 
-def build_companies(seed: int = SEED, n: int = 400) -> tuple[list[tuple[int, int, str]],
-                                                             list[tuple[str, str, bool, str]]]:
+def build_companies(
+    seed: int = SEED, n: int = 400
+) -> tuple[list[tuple[int, int, str]], list[tuple[str, str, bool, str]]]:
     rng = random.Random(seed + 2)
     rows: list[tuple[int, int, str]] = []
     pairs: list[tuple[str, str, bool, str]] = []
@@ -1250,8 +1877,15 @@ def build_companies(seed: int = SEED, n: int = 400) -> tuple[list[tuple[int, int
         text = " ".join(words + ([legal] if legal else []))
         script = _script_of_country(country)
         if variant and script != "latin" and rng.random() < 0.6:
-            text = render(text, country, {"greek": rng.choice(["elot", "english_ch"]),
-                                          "bg": "streamlined", "mk": "passport"}[script])
+            text = render(
+                text,
+                country,
+                {
+                    "greek": rng.choice(["elot", "english_ch"]),
+                    "bg": "streamlined",
+                    "mk": "passport",
+                }[script],
+            )
             how.append("transliterated")
         elif variant and rng.random() < 0.25:
             text = unidecode(text)
@@ -1316,8 +1950,9 @@ def build_companies(seed: int = SEED, n: int = 400) -> tuple[list[tuple[int, int
     return rows, pairs
 
 
-def build(seed: int = SEED, n_people: int = 1500, n_addresses: int = 500,
-          n_companies: int = 400) -> LabelledSet:
+def build(
+    seed: int = SEED, n_people: int = 1500, n_addresses: int = 500, n_companies: int = 400
+) -> LabelledSet:
     people, ppairs = build_people(seed, n_people)
     addresses, apairs = build_addresses(seed, n_addresses)
     companies, cpairs = build_companies(seed, n_companies)

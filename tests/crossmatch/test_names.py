@@ -57,37 +57,69 @@ def keys_meet(a: str, b: str) -> bool:
 
 
 def test_greek_elot_and_phonetic_forms():
-    assert display_forms("Χρήστος Παπαδόπουλος") == ["Christos Papadopoulos",
-                                                     "Hristos Papadopoulos"]
-    assert latin_forms("Ευάγγελος")[0] == "evangelos"            # ευ+vowel -> ev, γγ -> ng
-    assert latin_forms("Ευθυμία")[0] == "efthymia"               # ευ+voiceless -> ef
+    assert display_forms("Χρήστος Παπαδόπουλος") == [
+        "Christos Papadopoulos",
+        "Hristos Papadopoulos",
+    ]
+    assert latin_forms("Ευάγγελος")[0] == "evangelos"  # ευ+vowel -> ev, γγ -> ng
+    assert latin_forms("Ευθυμία")[0] == "efthymia"  # ευ+voiceless -> ef
     assert latin_forms("Μπακογιάννης")[:2] == ("mpakogiannis", "bakoyannis")
-    assert latin_forms("Αϊδίνης")[0] == "aidinis"                # diaeresis splits αι
+    assert latin_forms("Αϊδίνης")[0] == "aidinis"  # diaeresis splits αι
 
 
 def test_bulgarian_and_macedonian_rules_not_russian():
-    assert display_forms("Георги Щерев") == ["Georgi Shterev"]   # not Shcherev
-    assert latin_forms("Цветан Жеков Кръстев") [0] == "tsvetan žekov krastev"
+    assert display_forms("Георги Щерев") == ["Georgi Shterev"]  # not Shcherev
+    assert latin_forms("Цветан Жеков Кръстев")[0] == "tsvetan žekov krastev"
     assert display_forms("Ѓорѓи Џевдет Ќосевски Ѕвездаков")[0] == (
-        "Gjorgji Dževdet Kjosevski Dzvezdakov".replace("Dž", "Dzh"))
+        "Gjorgji Dževdet Kjosevski Dzvezdakov".replace("Dž", "Dzh")
+    )
     assert display_forms("Љубица Њагул Јован")[0] == "Ljubica Njagul Jovan"
     assert display_forms("Юлия Ямбол")[0] == "Yuliya Yambol"
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Χρήστος", "Christos"), ("Χρήστος", "Hristos"), ("Χρήστος", "Khristos"),
-    ("Щерев", "Shterev"), ("Георги", "Georgi"), ("Ѓорѓи", "Gjorgji"), ("Đorđi", "Gjorgji"),
-    ("Xhevdet", "Dzhevdet"), ("Xhevdet", "Dževdet"), ("Xhevdet", "Џевдет"),
-    ("Çela", "Chela"), ("Çela", "Чела"), ("Dvořák", "Dvorak"), ("Müller", "Mueller"),
-    ("Ivanoff", "Ivanov"), ("Iwanow", "Ivanov"), ("Petrović", "Petrovich"),
-    ("Petrović", "Petrovitch"), ("Jovanovski", "Jovanovsky"), ("Papadopoulos", "Papadopulos"),
-    ("Kovács", "Kovach"), ("Gonçalves", "Goncalves"), ("Konstantinos", "Κωνσταντίνος"),
-    ("Giannis", "Γιάννης"), ("Yannis", "Γιάννης"), ("Panayiotis", "Παναγιώτης"),
-    ("Bakoyannis", "Μπακογιάννης"), ("Mpakogiannis", "Bakoyannis"), ("Gkikas", "Gikas"),
-    ("Ntokos", "Dokos"), ("Lambros", "Lampros"), ("Yordan", "Jordan"), ("Йордан", "Jordan"),
-    ("Christophoros", "Christoforos"), ("Ksenakis", "Xenakis"), ("Strandzha", "Странджа"),
-    ("Qosja", "Kjosja"), ("Ќосевски", "Ćosevski"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Χρήστος", "Christos"),
+        ("Χρήστος", "Hristos"),
+        ("Χρήστος", "Khristos"),
+        ("Щерев", "Shterev"),
+        ("Георги", "Georgi"),
+        ("Ѓорѓи", "Gjorgji"),
+        ("Đorđi", "Gjorgji"),
+        ("Xhevdet", "Dzhevdet"),
+        ("Xhevdet", "Dževdet"),
+        ("Xhevdet", "Џевдет"),
+        ("Çela", "Chela"),
+        ("Çela", "Чела"),
+        ("Dvořák", "Dvorak"),
+        ("Müller", "Mueller"),
+        ("Ivanoff", "Ivanov"),
+        ("Iwanow", "Ivanov"),
+        ("Petrović", "Petrovich"),
+        ("Petrović", "Petrovitch"),
+        ("Jovanovski", "Jovanovsky"),
+        ("Papadopoulos", "Papadopulos"),
+        ("Kovács", "Kovach"),
+        ("Gonçalves", "Goncalves"),
+        ("Konstantinos", "Κωνσταντίνος"),
+        ("Giannis", "Γιάννης"),
+        ("Yannis", "Γιάννης"),
+        ("Panayiotis", "Παναγιώτης"),
+        ("Bakoyannis", "Μπακογιάννης"),
+        ("Mpakogiannis", "Bakoyannis"),
+        ("Gkikas", "Gikas"),
+        ("Ntokos", "Dokos"),
+        ("Lambros", "Lampros"),
+        ("Yordan", "Jordan"),
+        ("Йордан", "Jordan"),
+        ("Christophoros", "Christoforos"),
+        ("Ksenakis", "Xenakis"),
+        ("Strandzha", "Странджа"),
+        ("Qosja", "Kjosja"),
+        ("Ќосевски", "Ćosevski"),
+    ],
+)
 def test_variants_share_a_key_form(a, b):
     assert set(_all_forms(a)) & set(_all_forms(b)), (a, b, _all_forms(a), _all_forms(b))
 
@@ -97,8 +129,13 @@ def _all_forms(word: str) -> list[str]:
 
 
 def test_fold_keeps_different_names_apart():
-    for a, b in [("Ivan", "Ivana"), ("Petrov", "Petrova"), ("Maria", "Mario"),
-                 ("Georgiev", "Georgieva"), ("Nikolov", "Nikolovski")]:
+    for a, b in [
+        ("Ivan", "Ivana"),
+        ("Petrov", "Petrova"),
+        ("Maria", "Mario"),
+        ("Georgiev", "Georgieva"),
+        ("Nikolov", "Nikolovski"),
+    ]:
         assert fold(a) != fold(b)
 
 
@@ -108,8 +145,13 @@ def test_fold_keeps_different_names_apart():
 
 
 def test_person_keys_are_bounded_and_namespaced():
-    for name in ["Χρήστος Παπαδόπουλος", "Christos Papadopoulos",
-                 "Maria del Carmen García López de la Fuente", "Ѓорѓи Петровски", "X"]:
+    for name in [
+        "Χρήστος Παπαδόπουλος",
+        "Christos Papadopoulos",
+        "Maria del Carmen García López de la Fuente",
+        "Ѓорѓи Петровски",
+        "X",
+    ]:
         ks = person_keys(name)
         assert len(ks) <= MAX_KEYS_PER_NAME
         assert all(k.startswith(("p:", "n:")) and len(k) < 40 for k in ks)
@@ -117,31 +159,45 @@ def test_person_keys_are_bounded_and_namespaced():
     assert all(k.startswith("c:") for k in company_keys("Acme Trading Ltd"))
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Χρήστος Παπαδόπουλος", "Christos Papadopoulos"),
-    ("Hristos Papadopoulos", "Papadopoulos Christos"),
-    ("Christos Papadopoulos", "Xristos Papadopolous"),       # typo in each token
-    ("Георги Иванов", "Georgi Ivanov"),
-    ("Ѓорѓи Петровски", "Gjorgji Petrovski"),
-    ("Xhevdet Çela", "Dzhevdet Chela"),
-    ("Robert Smith", "Bob Smyth"),                           # nickname + typo
-    ("Antonín Dvořák", "Dvorak Antonin"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Χρήστος Παπαδόπουλος", "Christos Papadopoulos"),
+        ("Hristos Papadopoulos", "Papadopoulos Christos"),
+        ("Christos Papadopoulos", "Xristos Papadopolous"),  # typo in each token
+        ("Георги Иванов", "Georgi Ivanov"),
+        ("Ѓорѓи Петровски", "Gjorgji Petrovski"),
+        ("Xhevdet Çela", "Dzhevdet Chela"),
+        ("Robert Smith", "Bob Smyth"),  # nickname + typo
+        ("Antonín Dvořák", "Dvorak Antonin"),
+    ],
+)
 def test_keys_retrieve_variants(a, b):
     assert keys_meet(a, b)
 
 
 def test_one_deletion_keys_catch_one_edit_anywhere():
     base = "papadopoulos"
-    for variant in ["apadopoulos", "pbpadopoulos", "papdaopoulos", "papadopoulosx",
-                    "papadopouls", "papadxpoulos"]:
+    for variant in [
+        "apadopoulos",
+        "pbpadopoulos",
+        "papdaopoulos",
+        "papadopoulosx",
+        "papadopouls",
+        "papadxpoulos",
+    ]:
         assert ({base} | set(deletes(base))) & ({variant} | set(deletes(variant))), variant
 
 
 def test_blocking_index_ranks_by_shared_keys():
     idx = BlockingIndex()
-    names = {1: "Christos Papadopoulos", 2: "Christos Papadakis", 3: "Maria Papadopoulou",
-             4: "John Smith", 5: "Χρήστος Παπαδόπουλος"}
+    names = {
+        1: "Christos Papadopoulos",
+        2: "Christos Papadakis",
+        3: "Maria Papadopoulou",
+        4: "John Smith",
+        5: "Χρήστος Παπαδόπουλος",
+    }
     for i, n in names.items():
         idx.add(i, person_keys(n))
     got = idx.candidates(person_keys("Hristos Papadopoulos"), limit=3)
@@ -155,36 +211,42 @@ def test_blocking_index_ranks_by_shared_keys():
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Χρήστος Παπαδόπουλος", "Christos Papadopoulos"),
-    ("Χρήστος Παπαδόπουλος", "Hristos Papadopoulos"),
-    ("Christos Papadopoulos", "Hristos Papadopoulos"),
-    ("Щерев Иван", "Ivan Shterev"),
-    ("Георги Иванов", "Georgi Ivanov"),
-    ("Ѓорѓи Трајковски", "Gjorgji Trajkovski"),
-    ("Xhevdet Çela", "Dzhevdet Chela"),
-    ("Antonín Dvořák", "Antonin Dvorak"),
-    ("Papadopoulos Christos", "Christos PAPADOPOULOS"),
-    ("Giorgos Papadakis", "Georgios Papadakis"),
-    ("Γιάννης Οικονόμου", "Ioannis Oikonomou"),
-    ("Robert Smith", "Bob Smith"),
-    ("Сашо Петров", "Aleksandar Petrov"),
-    ("Gjergj Leka", "George Leka"),
-    ("Jürgen Müller", "Juergen Mueller"),
-    ("Sean O'Brien", "Seán OBrien"),
-    ("Anna van den Berg", "Anna Vandenberg"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Χρήστος Παπαδόπουλος", "Christos Papadopoulos"),
+        ("Χρήστος Παπαδόπουλος", "Hristos Papadopoulos"),
+        ("Christos Papadopoulos", "Hristos Papadopoulos"),
+        ("Щерев Иван", "Ivan Shterev"),
+        ("Георги Иванов", "Georgi Ivanov"),
+        ("Ѓорѓи Трајковски", "Gjorgji Trajkovski"),
+        ("Xhevdet Çela", "Dzhevdet Chela"),
+        ("Antonín Dvořák", "Antonin Dvorak"),
+        ("Papadopoulos Christos", "Christos PAPADOPOULOS"),
+        ("Giorgos Papadakis", "Georgios Papadakis"),
+        ("Γιάννης Οικονόμου", "Ioannis Oikonomou"),
+        ("Robert Smith", "Bob Smith"),
+        ("Сашо Петров", "Aleksandar Petrov"),
+        ("Gjergj Leka", "George Leka"),
+        ("Jürgen Müller", "Juergen Mueller"),
+        ("Sean O'Brien", "Seán OBrien"),
+        ("Anna van den Berg", "Anna Vandenberg"),
+    ],
+)
 def test_same_person_without_date_of_birth(a, b):
     assert same(a, b) >= PERSON_MATCH_THRESHOLD
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Christos Papadopoulos", "Christos Papadopolous"),    # transposition
-    ("Christos Papadopoulos", "Chrstos Papadopoulos"),     # deletion
-    ("Georgi Ivanov", "Georgi Ivanovv"),                   # insertion
-    ("Georgi Ivanov", "Georgi Ivanob"),                    # substitution
-    ("Mikkel Holm", "Mikkel Hobm"),                        # in a short name
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Christos Papadopoulos", "Christos Papadopolous"),  # transposition
+        ("Christos Papadopoulos", "Chrstos Papadopoulos"),  # deletion
+        ("Georgi Ivanov", "Georgi Ivanovv"),  # insertion
+        ("Georgi Ivanov", "Georgi Ivanob"),  # substitution
+        ("Mikkel Holm", "Mikkel Hobm"),  # in a short name
+    ],
+)
 def test_typo_with_equal_date_of_birth(a, b):
     assert same(a, b, D, D) >= PERSON_MATCH_THRESHOLD
 
@@ -202,25 +264,28 @@ def test_date_of_birth_raises_and_lowers():
     assert dob_relation(date(1980, 3, 4), date(1980, 4, 3)) == "transposed"
     assert dob_relation(D, date(1980, 3, 41 - 27)) == "equal"
     assert dob_relation(D, date(1908, 3, 14)) == "one digit"
-    assert dob_relation(D, date(1980, 3, 41 - 30)) == "one digit"        # 14 -> 11
+    assert dob_relation(D, date(1980, 3, 41 - 30)) == "one digit"  # 14 -> 11
     assert dob_relation(D, date(1970, 3, 15)) == "two digits"
     assert dob_relation(D, None) == "missing"
 
 
-@pytest.mark.parametrize("a, b, da, db", [
-    ("Ivan Petrov", "Georgi Petrov", D, date(1984, 1, 2)),        # same surname, sibling
-    ("Ivan Petrov", "Georgi Petrov", D, None),
-    ("Ivan Petrov", "Ivana Petrova", None, None),                  # the other gender
-    ("Theodoros Chatzis", "Theodora Chatzi", D, None),
-    ("Ivan Ivanov", "Ivan Ivanov", D, date(1962, 11, 30)),         # namesake
-    ("Maria Papadaki", "Maria Papadakis", D, date(1990, 5, 6)),
-    ("Jana Novakova", "Hana Novakova", None, D),                   # one letter, no DOB
-    ("Christina Wagner", "Christina Wallner", None, D),
-    ("Todor Stoyanov", "Todor Stoyanov Todorov", D, date(1950, 1, 1)),
-    ("Elena Nikolova", "Elena Nikolovska", None, None),            # derived surname
-    ("Petar Todorov", "Todor Petrov", None, None),
-    ("John Smith", "Mary Jones", D, D),
-])
+@pytest.mark.parametrize(
+    "a, b, da, db",
+    [
+        ("Ivan Petrov", "Georgi Petrov", D, date(1984, 1, 2)),  # same surname, sibling
+        ("Ivan Petrov", "Georgi Petrov", D, None),
+        ("Ivan Petrov", "Ivana Petrova", None, None),  # the other gender
+        ("Theodoros Chatzis", "Theodora Chatzi", D, None),
+        ("Ivan Ivanov", "Ivan Ivanov", D, date(1962, 11, 30)),  # namesake
+        ("Maria Papadaki", "Maria Papadakis", D, date(1990, 5, 6)),
+        ("Jana Novakova", "Hana Novakova", None, D),  # one letter, no DOB
+        ("Christina Wagner", "Christina Wallner", None, D),
+        ("Todor Stoyanov", "Todor Stoyanov Todorov", D, date(1950, 1, 1)),
+        ("Elena Nikolova", "Elena Nikolovska", None, None),  # derived surname
+        ("Petar Todorov", "Todor Petrov", None, None),
+        ("John Smith", "Mary Jones", D, D),
+    ],
+)
 def test_different_people(a, b, da, db):
     assert same(a, b, da, db) < PERSON_MATCH_THRESHOLD
 
@@ -228,8 +293,9 @@ def test_different_people(a, b, da, db):
 def test_reasons_are_readable():
     score, reasons = person_score(P("Χρήστος Παπαδόπουλος", D), P("Christos Papadopoulos", D))
     assert score > 0.99
-    assert reasons[0] == ("name: 'Χρήστος Παπαδόπουλος' ~ 'Christos Papadopoulos' "
-                          "(transliteration, 1.00)")
+    assert reasons[0] == (
+        "name: 'Χρήστος Παπαδόπουλος' ~ 'Christos Papadopoulos' (transliteration, 1.00)"
+    )
     assert "date of birth equal" in reasons
     _, reasons = person_score(P("Robert Smith"), P("Smith Bob", date(1970, 1, 1)))
     assert "nickname" in reasons[0] and "swapped order" in reasons[0]
@@ -242,8 +308,13 @@ def test_reasons_are_readable():
 
 
 def test_score_is_symmetric_and_bounded():
-    pairs = [("Χρήστος Παπαδόπουλος", "Papadopoulos Hristos"), ("Ivan Petrov", "Ivana Petrova"),
-             ("Robert Smith", "Bob Smyth"), ("A", "B"), ("", "Ivan")]
+    pairs = [
+        ("Χρήστος Παπαδόπουλος", "Papadopoulos Hristos"),
+        ("Ivan Petrov", "Ivana Petrova"),
+        ("Robert Smith", "Bob Smyth"),
+        ("A", "B"),
+        ("", "Ivan"),
+    ]
     for a, b in pairs:
         s1, _ = person_score(P(a, D), P(b))
         s2, _ = person_score(P(b), P(a, D))
@@ -268,8 +339,15 @@ def test_typo_without_date_of_birth_needs_frequencies():
     """Without a date of birth, 'Papadopolous' ~ 'Papadopoulos' counts only when the
     frequencies show it is a rare variant of an established name (SymSpell's reasoning);
     two established names one letter apart (Wagner / Wallner) never match on name alone."""
-    counts = {"papadopulos": 900, "papadopolus": 1, "kristos": 500, "hristos": 500,
-              "vagner": 400, "valner": 60, "kristina": 300}
+    counts = {
+        "papadopulos": 900,
+        "papadopolus": 1,
+        "kristos": 500,
+        "hristos": 500,
+        "vagner": 400,
+        "valner": 60,
+        "kristina": 300,
+    }
     n = 100_000
 
     def tf(token: str) -> float:
@@ -278,8 +356,10 @@ def test_typo_without_date_of_birth_needs_frequencies():
     a, b = "Christos Papadopoulos", "Christos Papadopolous"
     assert same(a, b) < PERSON_MATCH_THRESHOLD
     assert same(a, b, token_frequency=tf, name_count=n) >= PERSON_MATCH_THRESHOLD
-    assert same("Christina Wagner", "Christina Wallner", token_frequency=tf,
-                name_count=n) < PERSON_MATCH_THRESHOLD
+    assert (
+        same("Christina Wagner", "Christina Wallner", token_frequency=tf, name_count=n)
+        < PERSON_MATCH_THRESHOLD
+    )
 
 
 def test_name_tokens_for_the_frequency_table():
@@ -292,52 +372,64 @@ def test_name_tokens_for_the_frequency_table():
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Hauptstraße 12, 10115 Berlin", "Hauptstr. 12, Berlin"),
-    ("ул. Шипка 23, 1000 София", "ul. Shipka 23, 1000 Sofia"),
-    ("Οδός Ερμού 15, 105 63 Αθήνα", "Ermou 15, 10563 Athens"),
-    ("12 Baker Street, London NW1 6XE", "Baker St 12, NW16XE London"),
-    ("Rruga e Durrësit 5, Tiranë 1001", "Rr. e Durresit 5, 1001 Tirana"),
-    ("Kalverstraat 92, 1012 PH Amsterdam", "Kalverstr. 92, Amsterdam"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Hauptstraße 12, 10115 Berlin", "Hauptstr. 12, Berlin"),
+        ("ул. Шипка 23, 1000 София", "ul. Shipka 23, 1000 Sofia"),
+        ("Οδός Ερμού 15, 105 63 Αθήνα", "Ermou 15, 10563 Athens"),
+        ("12 Baker Street, London NW1 6XE", "Baker St 12, NW16XE London"),
+        ("Rruga e Durrësit 5, Tiranë 1001", "Rr. e Durresit 5, 1001 Tirana"),
+        ("Kalverstraat 92, 1012 PH Amsterdam", "Kalverstr. 92, Amsterdam"),
+    ],
+)
 def test_same_address(a, b):
     assert address_score(a, b)[0] >= ADDRESS_MATCH_THRESHOLD
     assert address_keys(a) & address_keys(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Hauptstraße 12, 10115 Berlin", "Hauptstraße 14, 10115 Berlin"),     # neighbour
-    ("Hauptstraße 12, 10115 Berlin", "Lindenweg 12, 10115 Berlin"),       # other street
-    ("Hauptstraße 12, 10115 Berlin", "Hauptstraße 12, 80331 München"),    # other city
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Hauptstraße 12, 10115 Berlin", "Hauptstraße 14, 10115 Berlin"),  # neighbour
+        ("Hauptstraße 12, 10115 Berlin", "Lindenweg 12, 10115 Berlin"),  # other street
+        ("Hauptstraße 12, 10115 Berlin", "Hauptstraße 12, 80331 München"),  # other city
+    ],
+)
 def test_different_address(a, b):
     assert address_score(a, b)[0] < ADDRESS_MATCH_THRESHOLD
 
 
-@pytest.mark.parametrize("a, b", [
-    ("ACME Trading Ltd", "Acme Trading Limited"),
-    ("ACME Trading Ltd", "ACME TRADING"),
-    ("Άλφα Εμπορική Α.Ε.", "Alfa Emporiki SA"),
-    ("Бета Транс ЕООД", "Beta Trans EOOD"),
-    ("Alphatrans GmbH", "Alpha Trans GmbH & Co. KG"),
-    ("Novak s.r.o.", "Novák spol. s r.o."),
-    ("Balkan Express", "Balkan Expres"),
-    ("Aurora International DAC", "Aurora International"),
-    ("Странджа Импекс АД", "Странджа Импекс JSC"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("ACME Trading Ltd", "Acme Trading Limited"),
+        ("ACME Trading Ltd", "ACME TRADING"),
+        ("Άλφα Εμπορική Α.Ε.", "Alfa Emporiki SA"),
+        ("Бета Транс ЕООД", "Beta Trans EOOD"),
+        ("Alphatrans GmbH", "Alpha Trans GmbH & Co. KG"),
+        ("Novak s.r.o.", "Novák spol. s r.o."),
+        ("Balkan Express", "Balkan Expres"),
+        ("Aurora International DAC", "Aurora International"),
+        ("Странджа Импекс АД", "Странджа Импекс JSC"),
+    ],
+)
 def test_same_company(a, b):
     assert company_score(a, b)[0] >= COMPANY_MATCH_THRESHOLD
     assert company_keys(a) & company_keys(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Acme Trading", "Acme Logistics"),
-    ("Balkan Express", "Balkan Expert"),
-    ("Acme Trading Ltd", "Acne Trading Ltd"),
-    ("Nordic Imports AB", "Baltic Imports AB"),
-    # one more distinctive word on one side: another company of the same owner, at best
-    ("Vltava International Kft.", "Vltava Quantum International"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Acme Trading", "Acme Logistics"),
+        ("Balkan Express", "Balkan Expert"),
+        ("Acme Trading Ltd", "Acne Trading Ltd"),
+        ("Nordic Imports AB", "Baltic Imports AB"),
+        # one more distinctive word on one side: another company of the same owner, at best
+        ("Vltava International Kft.", "Vltava Quantum International"),
+    ],
+)
 def test_different_company(a, b):
     assert company_score(a, b)[0] < COMPANY_MATCH_THRESHOLD
 
@@ -346,7 +438,7 @@ def test_different_company(a, b):
 # Evaluation on the labelled set
 # ---------------------------------------------------------------------------------------
 
-CANDIDATE_LIMIT = 100   # what the service fetches from the key table per new name
+CANDIDATE_LIMIT = 100  # what the service fetches from the key table per new name
 
 # The levels reached (seed labelled.SEED), rounded down a little. The suite fails when any
 # of them drops. People: see labelled.py for the composition.
@@ -368,8 +460,10 @@ def _report(name: str, tp: int, fp: int, fn: int, extra: str = "") -> dict[str, 
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"\n{name}: precision={precision:.4f} recall={recall:.4f} F1={f1:.4f} "
-          f"(tp={tp} fp={fp} fn={fn}) {extra}")
+    print(
+        f"\n{name}: precision={precision:.4f} recall={recall:.4f} F1={f1:.4f} "
+        f"(tp={tp} fp={fp} fn={fn}) {extra}"
+    )
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
@@ -383,10 +477,12 @@ def _check(name: str, got: dict[str, float]) -> None:
 def labelled_set():
     t0 = time.perf_counter()
     s = labelled.build()
-    print(f"\nlabelled set built in {time.perf_counter() - t0:.1f}s: {len(s.people)} person "
-          f"records of {len({r.entity for r in s.people})} people, {len(s.person_pairs)} "
-          f"labelled person pairs, {len(s.address_pairs)} address pairs, "
-          f"{len(s.company_pairs)} company pairs")
+    print(
+        f"\nlabelled set built in {time.perf_counter() - t0:.1f}s: {len(s.people)} person "
+        f"records of {len({r.entity for r in s.people})} people, {len(s.person_pairs)} "
+        f"labelled person pairs, {len(s.address_pairs)} address pairs, "
+        f"{len(s.company_pairs)} company pairs"
+    )
     print("person pairs:", s.composition())
     return s
 
@@ -398,8 +494,10 @@ def people_index(labelled_set):
     for r in labelled_set.people:
         counts.update(set(name_tokens(r.name, r.country)))
     n = len(labelled_set.people)
-    print(f"keys per name: mean {sum(map(len, keys.values())) / n:.1f}, "
-          f"max {max(map(len, keys.values()))}")
+    print(
+        f"keys per name: mean {sum(map(len, keys.values())) / n:.1f}, "
+        f"max {max(map(len, keys.values()))}"
+    )
     return keys, (lambda t: counts.get(t, 0) / n), n
 
 
@@ -436,11 +534,15 @@ def test_people_stream_through_the_index(labelled_set, people_index, with_tf):
         idx.add(r.rid, keys[r.rid])
     elapsed = time.perf_counter() - t0
     blocking_recall = retrieved_true / total_true
-    name = ("people, stream, with token frequencies" if with_tf
-            else "people, stream, no frequencies")
-    got = _report(name, tp, fp, total_true - tp,
-                  f"blocking recall={blocking_recall:.4f} candidates/record="
-                  f"{n_cands / len(order):.1f} scored in {elapsed:.1f}s")
+    name = "people, stream, with token frequencies" if with_tf else "people, stream, no frequencies"
+    got = _report(
+        name,
+        tp,
+        fp,
+        total_true - tp,
+        f"blocking recall={blocking_recall:.4f} candidates/record="
+        f"{n_cands / len(order):.1f} scored in {elapsed:.1f}s",
+    )
     assert blocking_recall >= BLOCKING_RECALL_FLOOR["people"]
     _check(name, got)
 
@@ -459,8 +561,9 @@ def test_people_labelled_pairs(labelled_set, people_index, with_tf):
     fn_kinds: Counter[str] = Counter()
     fp_kinds: Counter[str] = Counter()
     for p in labelled_set.person_pairs:
-        found = p.b.rid in {i for i, _ in idx.candidates(keys[p.a.rid], limit=CANDIDATE_LIMIT,
-                                                         exclude=p.a.rid)}
+        found = p.b.rid in {
+            i for i, _ in idx.candidates(keys[p.a.rid], limit=CANDIDATE_LIMIT, exclude=p.a.rid)
+        }
         pred = found and person_score(_rec(p.a), _rec(p.b), **kw)[0] >= PERSON_MATCH_THRESHOLD
         if p.match:
             n_true += 1
@@ -472,8 +575,11 @@ def test_people_labelled_pairs(labelled_set, people_index, with_tf):
         elif pred:
             fp += 1
             fp_kinds[p.kind] += 1
-    name = ("people, labelled pairs, with token frequencies" if with_tf
-            else "people, labelled pairs, no frequencies")
+    name = (
+        "people, labelled pairs, with token frequencies"
+        if with_tf
+        else "people, labelled pairs, no frequencies"
+    )
     got = _report(name, tp, fp, fn, f"blocking recall={blocked / n_true:.4f}")
     print("  missed:", fn_kinds.most_common(8), " wrong:", fp_kinds.most_common(5))
     assert blocked / n_true >= BLOCKING_RECALL_FLOOR["people"]
@@ -482,8 +588,9 @@ def test_people_labelled_pairs(labelled_set, people_index, with_tf):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("what", ["addresses", "companies"])
-def test_addresses_and_companies_labelled_pairs_through_the_matcher(labelled_set, what, world,
-                                                                    post):
+def test_addresses_and_companies_labelled_pairs_through_the_matcher(
+    labelled_set, what, world, post
+):
     """Each labelled address (company) is posted as a report naming it, through the real
     write path, and matched as the worker does (report_match on commit, alerts included).
     A labelled pair is predicted a match when the matcher made a Match of that entity (exact
@@ -492,8 +599,11 @@ def test_addresses_and_companies_labelled_pairs_through_the_matcher(labelled_set
     from apps.crossmatch.models import Match
 
     entity = {"addresses": "address", "companies": "company"}[what]
-    rows, pairs = ((labelled_set.addresses, labelled_set.address_pairs) if what == "addresses"
-                   else (labelled_set.companies, labelled_set.company_pairs))
+    rows, pairs = (
+        (labelled_set.addresses, labelled_set.address_pairs)
+        if what == "addresses"
+        else (labelled_set.companies, labelled_set.company_pairs)
+    )
     report_of: dict[str, int] = {}
     entity_of: dict[int, int] = {}
     t0 = time.perf_counter()
@@ -502,8 +612,10 @@ def test_addresses_and_companies_labelled_pairs_through_the_matcher(labelled_set
         report_of.setdefault(text, report.pk)
         entity_of[report.pk] = eid
     elapsed = time.perf_counter() - t0
-    matched = {frozenset(p) for p in
-               Match.objects.filter(selector_type=entity).values_list("report_a", "report_b")}
+    matched = {
+        frozenset(p)
+        for p in Match.objects.filter(selector_type=entity).values_list("report_a", "report_b")
+    }
     tp = fp = fn = 0
     for a, b, match, _kind in pairs:
         pred = a == b or frozenset((report_of[a], report_of[b])) in matched
@@ -513,12 +625,18 @@ def test_addresses_and_companies_labelled_pairs_through_the_matcher(labelled_set
         else:
             fp += pred
     name = f"{what}, labelled pairs"
-    got = _report(name, tp, fp, fn, f"({len(rows)} reports posted and matched in "
-                                    f"{elapsed:.1f}s, {len(pairs)} pairs)")
+    got = _report(
+        name,
+        tp,
+        fp,
+        fn,
+        f"({len(rows)} reports posted and matched in {elapsed:.1f}s, {len(pairs)} pairs)",
+    )
     per_entity = Counter(entity_of.values())
     stream_true = sum(k * (k - 1) // 2 for k in per_entity.values())
     stream_tp = sum(1 for p in matched if len({entity_of[r] for r in p}) == 1)
-    stream = _report(f"{what}, stream", stream_tp, len(matched) - stream_tp,
-                     stream_true - stream_tp)
+    stream = _report(
+        f"{what}, stream", stream_tp, len(matched) - stream_tp, stream_true - stream_tp
+    )
     _check(name, got)
     _check(f"{what}, stream", stream)

@@ -1,7 +1,5 @@
 """Cross-matching through the real write path, tasks in-process."""
 
-import pytest
-
 from apps.alerts.models import Alert
 from apps.alerts.payloads import alert_payload
 from apps.crossmatch.models import ExcludedSelector, Match

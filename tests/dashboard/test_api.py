@@ -47,9 +47,7 @@ def test_stats_are_for_the_operations_coordinators_and_liaison_officers(world, p
     assert answers == {"de.officer": 403, "gr.officer": 403, "gr.liaison": 200, "fr.officer": 404}
 
 
-def test_stats_count_amber_for_the_rooms_members_and_red_for_coordinators_only(
-    world, post, api_as
-):
+def test_stats_count_amber_for_the_rooms_members_and_red_for_coordinators_only(world, post, api_as):
     # given: a red hit of 13 explosives and an amber hit of 2 firearms in the postal room
     post(world.gr_officer, world.postal, kind="hit", handling="red",
          seizures=[{"category": "explosive", "quantity": 13}])  # fmt: skip

@@ -260,7 +260,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
                 f"{PASSWORD!r}, '--country', country, '--agency', agency, '--kind', kind, "
                 f"'--role', role, '--operation', {OPERATION!r})\n"
                 "print(json.dumps({'operation': op.pk, **rooms}))\n",
-            ).strip().splitlines()[-1]
+            )
+            .strip()
+            .splitlines()[-1]
         )
         operation_id = rooms.pop("operation")
         yield Stack(

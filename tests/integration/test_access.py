@@ -148,9 +148,7 @@ async def test_signing_out_of_the_page_closes_that_sessions_sockets_at_once(auth
     assert report_latency("signed out (POST /logout/)", started, closes) < 2.0
 
 
-async def test_deactivating_an_officer_in_another_process_closes_their_sockets(
-    auth_server, stack
-):
+async def test_deactivating_an_officer_in_another_process_closes_their_sockets(auth_server, stack):
     server, env = auth_server
     _, body = token_of(server, "it.auth.deactivate")
     watched = await watch(server, stack, {"Authorization": f"Token {body['token']}"})

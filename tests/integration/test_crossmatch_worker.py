@@ -52,7 +52,9 @@ class Worker:
         return len(self.tasks("received")) == done
 
     def children(self) -> list[int]:
-        done = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        done = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        )
         return [int(pid) for pid in done.stdout.split()]
 
     def kill(self) -> None:

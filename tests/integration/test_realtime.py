@@ -129,7 +129,9 @@ class RoomClient:
                 # the server may accept and then refuse (4429, or an error in connect):
                 # the socket is in once the room announces it, out once it is closed
                 try:
-                    await until(lambda: len(self.presence) > announced or not self.open)
+                    await until(
+                        lambda announced=announced: len(self.presence) > announced or not self.open
+                    )
                 except AssertionError:
                     pass  # an announcement lost while Redis restarts: open is in
                 if self.open:
@@ -158,9 +160,11 @@ class RoomClient:
         client_id = data["client_id"]
 
         def answered() -> bool:
-            return client_id in self.acks or any(
-                e.get("client_id") == client_id for e in self.errors[errors:]
-            ) or not self.open
+            return (
+                client_id in self.acks
+                or any(e.get("client_id") == client_id for e in self.errors[errors:])
+                or not self.open
+            )
 
         await until(answered, timeout, what=f"ack of {client_id}")
         if client_id in self.acks:
@@ -261,9 +265,7 @@ async def test_presence_spans_server_processes(clients, alive_after):
     await clients(1, "bad input", "it.bg")
 
     def both_online() -> bool:
-        return any(
-            {g["country"] for g in p["online"]} >= {"DE", "BG"} for p in on_a.presence
-        )
+        return any({g["country"] for g in p["online"]} >= {"DE", "BG"} for p in on_a.presence)
 
     await until(both_online, what="BG (on B) in A's presence")
 
@@ -462,9 +464,7 @@ async def test_posting_through_a_redis_restart_loses_and_duplicates_nothing(
     # when they post continuously while Redis restarts
     try:
         posting.extend(asyncio.create_task(post_all(p)) for p in posters)
-        await asyncio.wait_for(
-            asyncio.gather(*posting, restart_redis(), keep_in(listeners)), 60
-        )
+        await asyncio.wait_for(asyncio.gather(*posting, restart_redis(), keep_in(listeners)), 60)
     finally:
         if not redis_up():
             await asyncio.to_thread(redis_start)
@@ -508,7 +508,10 @@ async def test_posting_through_a_redis_restart_loses_and_duplicates_nothing(
         done = await late.resume()
         assert late.replayed == list(range(base + 1, total + 2))
         assert done == {
-            "type": "resume.done", "after_seq": base, "last_seq": total + 1, "more": False
+            "type": "resume.done",
+            "after_seq": base,
+            "last_seq": total + 1,
+            "more": False,
         }
     finally:
         await late.close()
@@ -519,7 +522,9 @@ async def test_posting_through_a_redis_restart_loses_and_duplicates_nothing(
     same_officer = await clients(1, "fault", "it.gr")
     again = await same_officer.post(first)
     assert (again["created"], again["id"], again["seq"]) == (
-        False, acked_first["id"], acked_first["seq"]
+        False,
+        acked_first["id"],
+        acked_first["seq"],
     )
 
     retried = sum(1 for _, tries in answers if tries > 1)

@@ -52,7 +52,8 @@ def test_a_json_array_with_bad_rows_rejects_only_those(world, run_bytes):
         '{"reference": "2", "country": "GR", "agency": "X", "kind": "hit", "seizures": '
         '[{"category": "firearm", "quantity": ' + "9" * 5000 + "}]},",
         '{"reference": "3", "country": "GR", "agency": "X", "kind": "update", "people": '
-        + nested(100_000) + "},",
+        + nested(100_000)
+        + "},",
         json.dumps(row("4", body="a\u0000b")) + ",",
         '{"reference": "5", "kind": "update",, "body": "x"},',
         '{"reference": "6", "country": "GR", "agency": "X", "kind": "update", "body": "\\ud800"},',
@@ -171,7 +172,8 @@ def test_a_huge_number_in_a_csv_list_cell_rejects_the_row(world, run_bytes):
     data = (
         "country,agency,kind,seizures\n"
         'GR,Hellenic Customs,hit,"[{""category"": ""firearm"", ""quantity"": '
-        + "7" * 5000
+        + "7"
+        * 5000
         + '}]"\n'
         "GR,Hellenic Customs,hit,firearm:1\n"
     ).encode()

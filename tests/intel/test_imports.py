@@ -310,7 +310,7 @@ def test_an_imported_report_and_a_posted_one_leave_the_same_address_and_company_
     run_import(
         "reference,country,agency,kind,handling,body,parcel.tracking_number,"
         "parcel.sender.company,parcel.sender.address\n"
-        'GR-21-5,GR,Hellenic Customs,intel,amber,Sender seen,RR123456785US,'
+        "GR-21-5,GR,Hellenic Customs,intel,amber,Sender seen,RR123456785US,"
         '"Άλφα Εμπορική Α.Ε.","Ερμού 12, 105 63 Αθήνα"\n'
     )
     imported = Report.objects.get(import_record__isnull=False)

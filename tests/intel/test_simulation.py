@@ -7,9 +7,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import Country
-
-from apps.tools.simulation import Http
 from apps.reports.models import Report
+from apps.tools.simulation import Http
 from tests.factories import report_data
 
 
@@ -21,9 +20,7 @@ def countries(transactional_db):
     )
 
 
-def test_the_simulators_client_posts_a_report_and_reads_the_answers(
-    countries, world, live_server
-):
+def test_the_simulators_client_posts_a_report_and_reads_the_answers(countries, world, live_server):
     token = Token.objects.get(user=world.gr_officer).key
     data = report_data("update", body="Hub 3 staffed.")
 

@@ -33,7 +33,9 @@ def participations() -> list[tuple[str, str]]:
 @pytest.fixture
 def published(monkeypatch):
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("apps.core.events.publish", lambda group, event: sent.append((group, event)))
+    monkeypatch.setattr(
+        "apps.core.events.publish", lambda group, event: sent.append((group, event))
+    )
     return sent
 
 
@@ -74,7 +76,10 @@ def test_a_room_member_must_take_part_in_the_operation(world):
         room_member_add(room=world.postal, agency=world.fr_officer.agency)
 
     # then
-    assert str(refused.value) == f"French Police (FR) does not take part in {world.operation.code_name}."
+    assert (
+        str(refused.value)
+        == f"French Police (FR) does not take part in {world.operation.code_name}."
+    )
     assert (memberships(), participations()) == before
 
 
@@ -86,7 +91,10 @@ def test_room_member_add_is_idempotent(world):
     room_member_add(room=world.postal, agency=world.de_officer.agency)
 
     # then
-    assert RoomMembership.objects.filter(room=world.postal, agency=world.de_officer.agency).count() == 1
+    assert (
+        RoomMembership.objects.filter(room=world.postal, agency=world.de_officer.agency).count()
+        == 1
+    )
     assert officer_is_room_member(world.de_officer, world.postal)
 
 

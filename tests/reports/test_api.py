@@ -26,7 +26,9 @@ def test_a_token_is_issued_for_username_and_password(world):
 
     # when
     response = client.post(
-        "/api/v1/auth/token/", {"username": "gr.officer", "password": "pass-word-123"}, format="json"
+        "/api/v1/auth/token/",
+        {"username": "gr.officer", "password": "pass-word-123"},
+        format="json",
     )
 
     # then
@@ -37,9 +39,15 @@ def test_a_token_is_issued_for_username_and_password(world):
 
 def test_a_token_opens_the_api(world):
     # given
-    token = APIClient().post(
-        "/api/v1/auth/token/", {"username": "gr.officer", "password": "pass-word-123"}, format="json"
-    ).json()["token"]
+    token = (
+        APIClient()
+        .post(
+            "/api/v1/auth/token/",
+            {"username": "gr.officer", "password": "pass-word-123"},
+            format="json",
+        )
+        .json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -79,7 +87,9 @@ def test_a_wrong_password_gets_no_token(world):
     ],
 )
 @pytest.mark.parametrize("credentials", [None, "Token not-a-real-token"], ids=["none", "bad token"])
-def test_without_valid_credentials_the_api_answers_401(world, post, rows, method, path, credentials):
+def test_without_valid_credentials_the_api_answers_401(
+    world, post, rows, method, path, credentials
+):
     # given
     report = post(world.gr_officer, world.postal)
     client = APIClient()
@@ -190,7 +200,9 @@ def test_posting_into_a_closed_operation_gets_403_and_writes_nothing(world, api_
     before = rows()
 
     # when
-    response = api_as(world.gr_officer).post(reports_url(world.postal), report_data(), format="json")
+    response = api_as(world.gr_officer).post(
+        reports_url(world.postal), report_data(), format="json"
+    )
 
     # then
     assert response.status_code == 403
@@ -203,7 +215,13 @@ def test_posting_into_a_closed_operation_gets_403_and_writes_nothing(world, api_
 
 def test_listing_after_seq_gives_the_later_reports_oldest_first(world, post, api_as):
     # given
-    for author in [world.gr_officer, world.bg_officer, world.gr_officer, world.coordinator, world.bg_officer]:
+    for author in [
+        world.gr_officer,
+        world.bg_officer,
+        world.gr_officer,
+        world.coordinator,
+        world.bg_officer,
+    ]:
         post(author, world.postal)
 
     # when
@@ -363,7 +381,11 @@ def test_a_room_lists_its_member_agencies_and_last_seq(world, post, api_as):
     post(world.gr_officer, world.postal)
 
     # when
-    room = api_as(world.gr_officer).get(f"/api/v1/operations/{world.operation.pk}/rooms/").json()["results"][0]
+    room = (
+        api_as(world.gr_officer)
+        .get(f"/api/v1/operations/{world.operation.pk}/rooms/")
+        .json()["results"][0]
+    )
 
     # then
     assert room == {

@@ -89,7 +89,9 @@ BAD_REPORTS = [
 
 
 @pytest.mark.parametrize(
-    ("data", "keys"), [(data, keys) for _, data, keys in BAD_REPORTS], ids=[c for c, _, _ in BAD_REPORTS]
+    ("data", "keys"),
+    [(data, keys) for _, data, keys in BAD_REPORTS],
+    ids=[c for c, _, _ in BAD_REPORTS],
 )
 def test_bad_report_gets_400_naming_the_field_and_writes_nothing(world, api_as, rows, data, keys):
     # given
@@ -120,7 +122,11 @@ def test_server_fields_are_named_as_set_by_the_server(world, api_as, rows):
 
     # then
     assert response.status_code == 400
-    assert response.json() == {"author": SET_BY_SERVER, "country": SET_BY_SERVER, "seq": SET_BY_SERVER}
+    assert response.json() == {
+        "author": SET_BY_SERVER,
+        "country": SET_BY_SERVER,
+        "seq": SET_BY_SERVER,
+    }
     assert rows() == before
 
 
@@ -164,7 +170,9 @@ def test_malformed_json_gets_400_and_writes_nothing(world, api_as, rows):
 
     # when
     response = api_as(world.gr_officer).post(
-        f"/api/v1/rooms/{world.postal.pk}/reports/", '{"kind": "update",', content_type="application/json"
+        f"/api/v1/rooms/{world.postal.pk}/reports/",
+        '{"kind": "update",',
+        content_type="application/json",
     )
 
     # then

@@ -5,10 +5,10 @@ import uuid
 from datetime import date
 
 import pytest
-from django.db.models import Sum
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Sum
 
 from apps.crossmatch.tasks import match_report_task
 from apps.dashboard.models import Counter
@@ -24,7 +24,9 @@ from ..factories import OfficerFactory, report_data
 def published(monkeypatch):
     """Every (group, event) handed to the channel layer, and every task enqueued."""
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("apps.core.events.publish", lambda group, event: sent.append((group, event)))
+    monkeypatch.setattr(
+        "apps.core.events.publish", lambda group, event: sent.append((group, event))
+    )
     monkeypatch.setattr(match_report_task, "delay", lambda *args: sent.append(("task", args)))
     return sent
 
@@ -65,18 +67,30 @@ def test_report_create_saves_the_report_and_everything_it_carries(world):
     assert posted.created is True
     assert posted.report.pk == report.pk
     assert (report.room, report.seq, str(report.client_id)) == (world.postal, 1, data["client_id"])
-    assert (report.kind, report.handling, report.body) == ("hit", "amber", "Pistols hidden in a speaker.")
+    assert (report.kind, report.handling, report.body) == (
+        "hit",
+        "amber",
+        "Pistols hidden in a speaker.",
+    )
     assert report.occurred_at.isoformat() == "2026-11-16T09:30:00+00:00"
     assert (report.location_name, report.location_country_id, report.site_type) == (
-        "Athens mail centre", "GR", "postal_hub",
+        "Athens mail centre",
+        "GR",
+        "postal_hub",
     )
     assert (report.lat, report.lon) == (37.94, 23.65)
-    assert list(Seizure.objects.values_list("report_id", "category", "quantity", "description")) == [
+    assert list(
+        Seizure.objects.values_list("report_id", "category", "quantity", "description")
+    ) == [
         (report.pk, "firearm", 2, "pistols"),
         (report.pk, "ammunition", 50, ""),
     ]
     parcel = Parcel.objects.get()
-    assert (parcel.report_id, parcel.tracking_number, parcel.carrier) == (report.pk, "RR123456785US", "USPS")
+    assert (parcel.report_id, parcel.tracking_number, parcel.carrier) == (
+        report.pk,
+        "RR123456785US",
+        "USPS",
+    )
     assert (parcel.origin_country_id, parcel.destination_country_id) == ("US", "GR")
     assert (parcel.declared_content, parcel.weight_g) == ("audio equipment", 2300)
     assert list(
@@ -89,7 +103,9 @@ def test_report_create_saves_the_report_and_everything_it_carries(world):
         ("recipient", 0, "", "694 123 4567", "", date(1980, 2, 3)),
         ("sender", 0, "", "", "Sender@Example.org", None),
     ]
-    selectors = set(Selector.objects.filter(report=report).values_list("type", "normalised", "source"))
+    selectors = set(
+        Selector.objects.filter(report=report).values_list("type", "normalised", "source")
+    )
     assert {
         ("tracking_number", "RR123456785US", "parcel.tracking_number"),
         ("email", "sender@example.org", "parcel.sender.email"),
@@ -118,7 +134,9 @@ def test_a_failure_inside_the_write_path_writes_nothing_and_loses_no_seq(world, 
     # then
     assert rows() == before
     monkeypatch.undo()
-    assert report_create(room=world.postal, author=world.gr_officer, data=full_hit()).report.seq == 1
+    assert (
+        report_create(room=world.postal, author=world.gr_officer, data=full_hit()).report.seq == 1
+    )
 
 
 def test_seq_counts_per_room_without_gaps(world, post):
@@ -198,7 +216,11 @@ def test_a_repeated_client_id_keeps_the_first_content(world, rows):
     )  # fmt: skip
 
     # then
-    assert (again.report.pk, again.created, again.report.body) == (first.report.pk, False, "first words")
+    assert (again.report.pk, again.created, again.report.body) == (
+        first.report.pk,
+        False,
+        "first words",
+    )
     assert rows() == before
 
 
@@ -343,7 +365,10 @@ def test_a_red_report_keeps_its_named_recipients_once_each(world):
             ["al.officer", "fr.officer"],
             {"recipients[1]": ["No officer 'fr.officer' takes part in this operation."]},
         ),
-        (["bg.retired"], {"recipients[0]": ["No officer 'bg.retired' takes part in this operation."]}),
+        (
+            ["bg.retired"],
+            {"recipients[0]": ["No officer 'bg.retired' takes part in this operation."]},
+        ),
     ],
 )
 def test_recipients_must_be_active_officers_of_the_operation(world, rows, recipients, errors):
@@ -387,7 +412,9 @@ def test_an_amendment_points_to_the_report_it_amends(world, post):
     original = post(world.bg_officer, world.postal, kind="check", checks_count=10)
 
     # when
-    amendment = post(world.gr_officer, world.postal, kind="check", checks_count=12, amends=original.pk)
+    amendment = post(
+        world.gr_officer, world.postal, kind="check", checks_count=12, amends=original.pk
+    )
 
     # then
     assert (amendment.amends_id, amendment.seq) == (original.pk, 2)
@@ -406,7 +433,9 @@ def test_amending_a_report_of_another_room_is_invalid(world, post, rows):
         post(world.coordinator, world.postal, amends=elsewhere.pk)
 
     # then
-    assert invalid.value.errors == {"amends": [f"No report {elsewhere.pk} that you may read in this room."]}
+    assert invalid.value.errors == {
+        "amends": [f"No report {elsewhere.pk} that you may read in this room."]
+    }
     assert rows() == before
 
 
@@ -420,7 +449,9 @@ def test_amending_a_report_one_may_not_read_is_invalid(world, post, rows):
         post(world.bg_officer, world.postal, amends=secret.pk)
 
     # then
-    assert invalid.value.errors == {"amends": [f"No report {secret.pk} that you may read in this room."]}
+    assert invalid.value.errors == {
+        "amends": [f"No report {secret.pk} that you may read in this room."]
+    }
     assert rows() == before
 
 
@@ -518,7 +549,11 @@ def test_report_created_is_published_to_the_room_only_after_commit(
     assert groups == [f"room.{world.postal.pk}", f"dashboard.{world.operation.pk}", "task"]
     created = published[0][1]
     assert created["type"] == "report.created"
-    assert (created["room"], created["seq"], created["report"]["id"]) == (world.postal.pk, 1, report.pk)
+    assert (created["room"], created["seq"], created["report"]["id"]) == (
+        world.postal.pk,
+        1,
+        report.pk,
+    )
     assert created["access"] == {
         "report_id": report.pk, "author_id": world.gr_officer.pk, "operation_id": world.operation.pk,
         "room_id": world.postal.pk, "handling": "amber", "recipient_ids": [],
@@ -551,8 +586,12 @@ def test_stats_delta_of_an_amber_report_is_for_the_room_and_of_a_red_one_for_coo
 ):
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="amber"))
-        report_create(room=world.postal, author=world.gr_officer, data=report_data("hit", handling="red"))
+        report_create(
+            room=world.postal, author=world.gr_officer, data=report_data("hit", handling="amber")
+        )
+        report_create(
+            room=world.postal, author=world.gr_officer, data=report_data("hit", handling="red")
+        )
 
     # then
     amber, red = [event["delta"] for group, event in published if group.startswith("dashboard.")]
@@ -576,7 +615,9 @@ def test_the_event_reaches_a_channel_in_the_room_group(
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_create(room=world.postal, author=world.gr_officer, data=report_data()).report
+        report = report_create(
+            room=world.postal, author=world.gr_officer, data=report_data()
+        ).report
 
     # then
     async def receive():
@@ -586,7 +627,11 @@ def test_the_event_reaches_a_channel_in_the_room_group(
         event = async_to_sync(receive)()
     finally:
         async_to_sync(layer.flush)()
-    assert (event["type"], event["report"]["id"], event["report"]["seq"]) == ("report.created", report.pk, 1)
+    assert (event["type"], event["report"]["id"], event["report"]["seq"]) == (
+        "report.created",
+        report.pk,
+        1,
+    )
 
 
 def test_a_repeated_post_publishes_nothing(world, published, django_capture_on_commit_callbacks):

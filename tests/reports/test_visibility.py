@@ -40,7 +40,9 @@ NEVER_EXPORTED = {"amber+strict", "red"}
 
 def reader_of(world, reader: str):
     if reader == "inactive_room_member":
-        return OfficerFactory(username="bg.retired", agency=world.bg_officer.agency, is_active=False)
+        return OfficerFactory(
+            username="bg.retired", agency=world.bg_officer.agency, is_active=False
+        )
     return {
         "author": world.gr_officer,
         "room_member": world.bg_officer,
@@ -124,7 +126,9 @@ def test_inactive_author_no_longer_reads_their_own_report(world, post):
 
 def test_coordinator_outside_the_room_reads_red_but_not_amber(world, post):
     # given: a Commission coordinator takes part in the operation but is in no room
-    taxud = AgencyFactory(country=Country.objects.get(code="BE"), name="DG TAXUD", kind="coordinator")
+    taxud = AgencyFactory(
+        country=Country.objects.get(code="BE"), name="DG TAXUD", kind="coordinator"
+    )
     take_part(world.operation, taxud)
     coordinator = OfficerFactory(username="taxud.coordinator", agency=taxud, role=Role.COORDINATOR)
     red = post(world.gr_officer, world.postal, handling="red")
@@ -142,9 +146,13 @@ def test_coordinator_outside_the_room_reads_red_but_not_amber(world, post):
 def test_coordinator_of_another_operation_reads_no_red(world, post):
     # given
     elsewhere = RoomFactory(name="Elsewhere")
-    other_body = AgencyFactory(country=Country.objects.get(code="BE"), name="Other body", kind="coordinator")
+    other_body = AgencyFactory(
+        country=Country.objects.get(code="BE"), name="Other body", kind="coordinator"
+    )
     join(elsewhere, other_body)
-    coordinator = OfficerFactory(username="other.coordinator", agency=other_body, role=Role.COORDINATOR)
+    coordinator = OfficerFactory(
+        username="other.coordinator", agency=other_body, role=Role.COORDINATOR
+    )
     post(world.gr_officer, world.postal, handling="red")
 
     # when
@@ -194,7 +202,9 @@ def test_may_read_and_readable_q_agree_on_every_combination(world, post):
     other.operation.phase = Phase.CLOSED
     other.operation.save(update_fields=["phase"])
 
-    taxud = AgencyFactory(country=Country.objects.get(code="BE"), name="DG TAXUD", kind="coordinator")
+    taxud = AgencyFactory(
+        country=Country.objects.get(code="BE"), name="DG TAXUD", kind="coordinator"
+    )
     take_part(world.operation, taxud)
     viewers = [
         world.gr_officer, world.gr_liaison, world.bg_officer, world.al_officer,
@@ -216,7 +226,9 @@ def test_may_read_and_readable_q_agree_on_every_combination(world, post):
         by_query = set(reports_visible_to(officer).values_list("pk", flat=True))
         by_q = set(Report.objects.filter(readable_q(viewer)).values_list("pk", flat=True))
         exportable_by_query = set(reports_exportable_by(officer).values_list("pk", flat=True))
-        exportable_by_q = set(Report.objects.filter(exportable_q(viewer)).values_list("pk", flat=True))
+        exportable_by_q = set(
+            Report.objects.filter(exportable_q(viewer)).values_list("pk", flat=True)
+        )
 
         # then
         assert by_query == by_q == by_predicate, officer.username
@@ -231,7 +243,9 @@ def test_may_read_and_readable_q_agree_on_every_combination(world, post):
 
 def test_access_facts_survive_the_trip_through_an_event(world, post):
     # given
-    report = post(world.gr_officer, world.postal, handling="red", recipients=["al.officer", "de.officer"])
+    report = post(
+        world.gr_officer, world.postal, handling="red", recipients=["al.officer", "de.officer"]
+    )
     access = report_access(report)
 
     # when

@@ -67,7 +67,9 @@ EARLY: dict[int, list[dict]] = {}  # events read while telling accepted sockets 
 class Facts:
     """What DESIGN.md's rule needs, read once from the database after the world is made."""
 
-    participation: dict[tuple[int, int], bool] = field(default_factory=dict)  # (agency, op) -> coordinating
+    participation: dict[tuple[int, int], bool] = field(
+        default_factory=dict
+    )  # (agency, op) -> coordinating
     members: set[tuple[int, int]] = field(default_factory=set)  # (room, agency)
     officers: dict[int, tuple[int, str]] = field(default_factory=dict)  # officer -> (agency, role)
     reports: dict[int, dict] = field(default_factory=dict)
@@ -110,7 +112,9 @@ def read_facts() -> Facts:
             "handling": report.handling,
             "country": report.country_id,
             "recipients": {o.pk for o in report.recipients.all()},
-            "explosive": sum(s.quantity for s in report.seizures.all() if s.category == "explosive"),
+            "explosive": sum(
+                s.quantity for s in report.seizures.all() if s.category == "explosive"
+            ),
             "secrets": _secrets(report),
         }
     return facts
@@ -174,7 +178,9 @@ class Ledger:
     def check_stats(self, channel: str, officer_id: int, stats: dict) -> None:
         self.check_total(channel, officer_id, stats["total"].get("seized.explosive", 0))
         for room, metrics in stats.get("room", {}).items():
-            self.check_total(channel, officer_id, metrics.get("seized.explosive", 0), room=int(room))
+            self.check_total(
+                channel, officer_id, metrics.get("seized.explosive", 0), room=int(room)
+            )
         for country, metrics in stats.get("country", {}).items():
             self.check_total(
                 channel, officer_id, metrics.get("seized.explosive", 0), country=country
@@ -364,7 +370,7 @@ async def test_no_channel_delivers_anything_outside_entitlement(capsys):
     ids = {name: o.pk for name, o in officers.items()}
 
     # then: live socket events
-    for (name, room_id), socket in room_sockets.items():
+    for (name, _room_id), socket in room_sockets.items():
         live = await _drain(socket)
         if id(socket) not in CLOSED:
             await socket.send_json_to({"type": "resume", "after_seq": 0})
@@ -416,7 +422,9 @@ def _http_channels(ledger: Ledger, operation, rooms, officers, facts: Facts, run
         # REST lists, filters and counts, details and their errors
         for room in rooms.values():
             for query in ("", "&handling=red", "&handling=amber", "&kind=hit", "&country=AL"):
-                response = api.get(f"/api/v1/rooms/{room.pk}/reports/?after_seq=0&page_size=500{query}")
+                response = api.get(
+                    f"/api/v1/rooms/{room.pk}/reports/?after_seq=0&page_size=500{query}"
+                )
                 ledger.check_text("REST list", oid, response.content.decode())
                 if response.status_code == 200:
                     body = response.json()
@@ -487,7 +495,7 @@ def _http_channels(ledger: Ledger, operation, rooms, officers, facts: Facts, run
 
     # last, as amending a readable report posts a new one: an error that names a
     # report must say nothing of it
-    for name, officer in officers.items():
+    for officer in officers.values():
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
         for rid in report_ids:

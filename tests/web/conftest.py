@@ -150,8 +150,9 @@ def sign_in(browser, web_server):
         # what the Content-Security-Policy blocked (an inline script, a style attribute...)
         page.on(
             "console",
-            lambda message: "Content Security Policy" in message.text
-            and page.errors.append(message.text),
+            lambda message: (
+                "Content Security Policy" in message.text and page.errors.append(message.text)
+            ),
         )
         page.goto("/login/")
         page.get_by_label("Username").fill(username)

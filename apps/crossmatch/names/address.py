@@ -17,8 +17,13 @@ from .blocking import deletes
 from .common import Word, best_pairs, jw_bits, logistic, words_of
 from .translit import fold, strip_diacritics
 
-__all__ = ["ParsedAddress", "ADDRESS_MATCH_THRESHOLD", "parse_address", "address_keys",
-           "address_score"]
+__all__ = [
+    "ParsedAddress",
+    "ADDRESS_MATCH_THRESHOLD",
+    "parse_address",
+    "address_keys",
+    "address_score",
+]
 
 ADDRESS_MATCH_THRESHOLD = 0.5
 STREET_DIFFERS_BITS = -12.0
@@ -43,27 +48,106 @@ strada str sos soseaua calea piata bd
 no nr numero number num
 """
 # compound street names (German, Dutch, Nordic, Finnish, Hungarian...), longest first
-_COMPOUND_SUFFIXES = ("strasse", "strase", "strabe", "straat", "gatan", "gasse", "platz",
-                      "veien", "allee", "gata", "gade", "laan", "katu", "utca", "iela",
-                      "damm", "ring", "str", "weg", "vej", "vei", "tie")
-_ADDRESS_PARTICLES = frozenset({"e", "i", "a", "de", "la", "le", "del", "di", "da", "do",
-                                "dos", "das", "van", "von", "der", "den", "the", "of"})
+_COMPOUND_SUFFIXES = (
+    "strasse",
+    "strase",
+    "strabe",
+    "straat",
+    "gatan",
+    "gasse",
+    "platz",
+    "veien",
+    "allee",
+    "gata",
+    "gade",
+    "laan",
+    "katu",
+    "utca",
+    "iela",
+    "damm",
+    "ring",
+    "str",
+    "weg",
+    "vej",
+    "vei",
+    "tie",
+)
+_ADDRESS_PARTICLES = frozenset(
+    {
+        "e",
+        "i",
+        "a",
+        "de",
+        "la",
+        "le",
+        "del",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "der",
+        "den",
+        "the",
+        "of",
+    }
+)
 _CITY_ALIASES = {
-    "helsingfors": "helsinki", "limassol": "lemesos", "lemesos": "lemesos",
-    "peiraias": "pireas", "piraeus": "pireas", "pireas": "pireas", "patras": "patra",
-    "heraklion": "irakleio", "iraklio": "irakleio", "oporto": "porto", "seville": "sevilla",
-    "zurich": "zurich", "zuerich": "zurich", "muenchen": "munhen", "koeln": "koln",
-    "luxemburg": "luxembourg", "arhus": "aarhus", "goteborg": "goteborg",
-    "tirane": "tirane", "durres": "durres", "shkoder": "shkoder", "shkodra": "shkoder",
+    "helsingfors": "helsinki",
+    "limassol": "lemesos",
+    "lemesos": "lemesos",
+    "peiraias": "pireas",
+    "piraeus": "pireas",
+    "pireas": "pireas",
+    "patras": "patra",
+    "heraklion": "irakleio",
+    "iraklio": "irakleio",
+    "oporto": "porto",
+    "seville": "sevilla",
+    "zurich": "zurich",
+    "zuerich": "zurich",
+    "muenchen": "munhen",
+    "koeln": "koln",
+    "luxemburg": "luxembourg",
+    "arhus": "aarhus",
+    "goteborg": "goteborg",
+    "tirane": "tirane",
+    "durres": "durres",
+    "shkoder": "shkoder",
+    "shkodra": "shkoder",
     # exonym / endonym pairs that no transliteration makes meet
-    "athens": "atina", "atena": "atina", "sofia": "sofija", "skopje": "skopje",
-    "thessaloniki": "tesaloniki", "salonica": "tesaloniki", "bucharest": "bukuresti",
-    "prague": "praha", "vienna": "vien", "wien": "vien", "munich": "munhen",
-    "munchen": "munhen", "cologne": "koln", "lisbon": "lisboa", "copenhagen": "kobenhavn",
-    "kobenhavn": "kobenhavn", "gothenburg": "goteborg", "brussels": "bruksel",
-    "bruxelles": "bruksel", "brussel": "bruksel", "tirana": "tirane", "nicosia": "lefkosia",
-    "lefkosia": "lefkosia", "geneva": "geneve", "genf": "geneve", "the hague": "denhag",
-    "vilnius": "vilnius", "warsaw": "varsava", "rome": "roma", "milan": "milano",
+    "athens": "atina",
+    "atena": "atina",
+    "sofia": "sofija",
+    "skopje": "skopje",
+    "thessaloniki": "tesaloniki",
+    "salonica": "tesaloniki",
+    "bucharest": "bukuresti",
+    "prague": "praha",
+    "vienna": "vien",
+    "wien": "vien",
+    "munich": "munhen",
+    "munchen": "munhen",
+    "cologne": "koln",
+    "lisbon": "lisboa",
+    "copenhagen": "kobenhavn",
+    "kobenhavn": "kobenhavn",
+    "gothenburg": "goteborg",
+    "brussels": "bruksel",
+    "bruxelles": "bruksel",
+    "brussel": "bruksel",
+    "tirana": "tirane",
+    "nicosia": "lefkosia",
+    "lefkosia": "lefkosia",
+    "geneva": "geneve",
+    "genf": "geneve",
+    "the hague": "denhag",
+    "vilnius": "vilnius",
+    "warsaw": "varsava",
+    "rome": "roma",
+    "milan": "milano",
 }
 _COUNTRY_WORDS_RAW = """
 greece hellas ellada ελλάδα bulgaria българия balgariya macedonia makedonija македонија
@@ -85,16 +169,18 @@ _COUNTRY_WORDS = _fold_set(_COUNTRY_WORDS_RAW)
 _CITY = {fold(k): fold(v) for k, v in _CITY_ALIASES.items() if " " not in k}
 
 _POSTCODE_PATTERNS = [
-    re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b"),                 # UK
-    re.compile(r"\b(\d{5})-\d{4}\b"),                                          # US ZIP+4
-    re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|"
-               r"MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|"
-               r"WY|DC) ?(\d{5})\b"),                                               # US state ZIP
-    re.compile(r"\b(\d{4})-(\d{3})\b"),                                        # PT
-    re.compile(r"\b(\d{4}) ?([A-Z]{2})\b(?![\w])"),                            # NL
+    re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b"),  # UK
+    re.compile(r"\b(\d{5})-\d{4}\b"),  # US ZIP+4
+    re.compile(
+        r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|"
+        r"MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|"
+        r"WY|DC) ?(\d{5})\b"
+    ),  # US state ZIP
+    re.compile(r"\b(\d{4})-(\d{3})\b"),  # PT
+    re.compile(r"\b(\d{4}) ?([A-Z]{2})\b(?![\w])"),  # NL
     re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W) ?([0-9ACDEFHKNPRTVWXY]{4})\b"),  # IE
-    re.compile(r"\b(?:[A-Z]{1,2}-)?(\d{3}) (\d{2})\b"),                        # CZ SK GR SE
-    re.compile(r"\b(?:[A-Z]{1,2}-)?(\d{4,5})\b"),                              # most others
+    re.compile(r"\b(?:[A-Z]{1,2}-)?(\d{3}) (\d{2})\b"),  # CZ SK GR SE
+    re.compile(r"\b(?:[A-Z]{1,2}-)?(\d{4,5})\b"),  # most others
 ]
 _RE_NUMBER = re.compile(r"\b\d{1,5}(?: ?[a-zA-Z](?![^\W\d_]))?(?:[/-]\d{1,4}[a-zA-Z]?)?")
 
@@ -142,7 +228,7 @@ def parse_address(text: str, country: str | None = None) -> ParsedAddress:
             postcode = "".join(g for g in m.groups() if g).upper()
             pc_span = m.span()
             break
-    rest = raw if pc_span is None else raw[: pc_span[0]] + " , " + raw[pc_span[1]:]
+    rest = raw if pc_span is None else raw[: pc_span[0]] + " , " + raw[pc_span[1] :]
     pc_part_index = None
     parts = [p.strip() for p in re.split(r"[,;\n]+", rest)]
     if pc_span is not None:
@@ -176,10 +262,13 @@ def parse_address(text: str, country: str | None = None) -> ParsedAddress:
             words = [w for w in words if w.primary not in _COUNTRY_WORDS]
             if words and (pc_part_index is None or i >= pc_part_index or not city_words):
                 city_words = words
-    city_words = [Word(w.raw, tuple(dict.fromkeys(_CITY.get(f, f) for f in w.forms)),
-                       w.script) for w in city_words]
-    return ParsedAddress(tuple(street_words), number, tuple(extra), postcode,
-                         tuple(city_words), raw)
+    city_words = [
+        Word(w.raw, tuple(dict.fromkeys(_CITY.get(f, f) for f in w.forms)), w.script)
+        for w in city_words
+    ]
+    return ParsedAddress(
+        tuple(street_words), number, tuple(extra), postcode, tuple(city_words), raw
+    )
 
 
 def address_keys(address: str, country: str | None = None) -> set[str]:
@@ -212,37 +301,38 @@ def _number_relation(a: str | None, b: str | None) -> str:
         return "equal"
     da, db = re.match(r"\d+", a).group(0), re.match(r"\d+", b).group(0)
     if da == db:
-        return "same digits"        # 12 / 12a: another entrance of the same building
+        return "same digits"  # 12 / 12a: another entrance of the same building
     return "different"
 
 
-def address_score(a: str, b: str, *, country_a: str | None = None,
-                  country_b: str | None = None) -> tuple[float, list[str]]:
+def address_score(
+    a: str, b: str, *, country_a: str | None = None, country_b: str | None = None
+) -> tuple[float, list[str]]:
     """How likely two address strings name the same place: (score in [0, 1], reasons)."""
     pa, pb = parse_address(a, country_a), parse_address(b, country_b)
     reasons: list[str] = []
     bits = -3.0
     if not pa.street or not pb.street:
         return 0.0, ["street missing"]
-    pairs, ua, ub = best_pairs(list(pa.street), list(pb.street),
-                               lambda i, j, s: jw_bits(s, 4.0))
+    pairs, ua, ub = best_pairs(list(pa.street), list(pb.street), lambda i, j, s: jw_bits(s, 4.0))
     mean = sum(s for *_x, s in pairs) / max(len(pairs), 1)
     if mean < 0.8:
-        sbits = STREET_DIFFERS_BITS      # another street: another place
+        sbits = STREET_DIFFERS_BITS  # another street: another place
     else:
         sbits = sum(jw_bits(s, 4.0) for _i, _j, s in pairs) / max(len(pairs), 1)
         sbits -= 1.5 * (len(ua) + len(ub))
     bits += sbits
-    reasons.append(f"street: '{' '.join(w.raw for w in pa.street)}' ~ "
-                   f"'{' '.join(w.raw for w in pb.street)}' ({mean:.2f})")
+    reasons.append(
+        f"street: '{' '.join(w.raw for w in pa.street)}' ~ "
+        f"'{' '.join(w.raw for w in pb.street)}' ({mean:.2f})"
+    )
     rel = _number_relation(pa.number, pb.number)
     bits += {"equal": 4.0, "same digits": -2.0, "different": -10.0, "missing": -1.0}[rel]
     if rel == "equal":
         reasons.append(f"house number equal ({pa.number})")
     elif rel != "missing":
         reasons.append(f"house number differs ({pa.number} / {pb.number})")
-    if pa.extra_numbers and pb.extra_numbers and set(pa.extra_numbers).isdisjoint(
-            pb.extra_numbers):
+    if pa.extra_numbers and pb.extra_numbers and set(pa.extra_numbers).isdisjoint(pb.extra_numbers):
         bits -= 3.0
         reasons.append("flat/unit number differs")
     if pa.postcode and pb.postcode:
@@ -259,10 +349,12 @@ def address_score(a: str, b: str, *, country_a: str | None = None,
             bits += 1.0
             reasons.append("city equal" if cs == 1.0 else f"city similar ({cs:.2f})")
         elif cs >= 0.8:
-            bits -= 2.0       # a typo, or another town of a similar name
+            bits -= 2.0  # a typo, or another town of a similar name
             reasons.append(f"city similar ({cs:.2f})")
         else:
             bits += CITY_DIFFERS_BITS
-            reasons.append(f"city differs ('{' '.join(w.raw for w in pa.city)}' / "
-                           f"'{' '.join(w.raw for w in pb.city)}')")
+            reasons.append(
+                f"city differs ('{' '.join(w.raw for w in pa.city)}' / "
+                f"'{' '.join(w.raw for w in pb.city)}')"
+            )
     return round(logistic(bits), 4), reasons

@@ -30,7 +30,7 @@ def deletes(word: str, prefix: int = DELETE_PREFIX) -> list[str]:
     """All distinct one-deletion variants of ``word[:prefix]`` (the prefix itself included
     when ``word`` is longer than the prefix, so a longer word still meets its own prefix)."""
     head = word[:prefix]
-    out = dict.fromkeys(head[:i] + head[i + 1:] for i in range(len(head)))
+    out = dict.fromkeys(head[:i] + head[i + 1 :] for i in range(len(head)))
     if len(word) > prefix:
         out[head] = None
     out.pop(word, None)
@@ -56,9 +56,14 @@ class BlockingIndex:
     def posting_size(self, key: str) -> int:
         return len(self._postings.get(key, ()))
 
-    def candidates(self, keys: Iterable[str], *, limit: int | None = None,
-                   max_posting: int | None = None,
-                   exclude: Hashable | None = None) -> list[tuple[Hashable, int]]:
+    def candidates(
+        self,
+        keys: Iterable[str],
+        *,
+        limit: int | None = None,
+        max_posting: int | None = None,
+        exclude: Hashable | None = None,
+    ) -> list[tuple[Hashable, int]]:
         """Items sharing at least one key, as (item_id, shared_key_count), most shared first.
 
         ``max_posting`` skips keys held by more items than that (stop keys such as the

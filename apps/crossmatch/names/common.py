@@ -64,15 +64,25 @@ def word_sim(a: Word, b: Word) -> float:
         for x in xs:
             for y in ys:
                 s = JaroWinkler.normalized_similarity(x, y)
-                if s < 0.93 and min(len(x), len(y)) >= 5 and OSA.distance(
-                        x, y, score_cutoff=1) <= 1:
+                if (
+                    s < 0.93
+                    and min(len(x), len(y)) >= 5
+                    and OSA.distance(x, y, score_cutoff=1) <= 1
+                ):
                     s = 0.93
                 best = max(best, s)
     return best
 
 
-_CURVE = ((1.0, 1.0), (0.96, 0.75), (0.93, 0.5), (0.90, 0.1), (0.85, -0.4), (0.75, -1.0),
-          (0.0, -1.0))
+_CURVE = (
+    (1.0, 1.0),
+    (0.96, 0.75),
+    (0.93, 0.5),
+    (0.90, 0.1),
+    (0.85, -0.4),
+    (0.75, -1.0),
+    (0.0, -1.0),
+)
 
 
 def jw_bits(s: float, full: float) -> float:
@@ -84,8 +94,9 @@ def jw_bits(s: float, full: float) -> float:
     return -full
 
 
-def best_pairs(a: list[Word], b: list[Word], weight) -> tuple[list[tuple[int, int, float]],
-                                                             list[int], list[int]]:
+def best_pairs(
+    a: list[Word], b: list[Word], weight
+) -> tuple[list[tuple[int, int, float]], list[int], list[int]]:
     """Pairing of tokens of ``a`` and ``b`` maximising sum(weight(i, j, sim))."""
     sims = {(i, j): word_sim(x, y) for i, x in enumerate(a) for j, y in enumerate(b)}
     n, m = len(a), len(b)
@@ -105,7 +116,7 @@ def best_pairs(a: list[Word], b: list[Word], weight) -> tuple[list[tuple[int, in
     else:
         used_i: set[int] = set()
         used_j: set[int] = set()
-        for (i, j), s in sorted(sims.items(), key=lambda kv: -weight(kv[0][0], kv[0][1], kv[1])):
+        for (i, j), _s in sorted(sims.items(), key=lambda kv: -weight(kv[0][0], kv[0][1], kv[1])):
             if i not in used_i and j not in used_j:
                 assign.append((i, j))
                 used_i.add(i)

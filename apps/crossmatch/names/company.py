@@ -19,8 +19,13 @@ from .blocking import deletes
 from .common import Word, best_pairs, jw_bits, logistic, words_of
 from .translit import fold
 
-__all__ = ["ParsedCompany", "COMPANY_MATCH_THRESHOLD", "parse_company", "company_keys",
-           "company_score"]
+__all__ = [
+    "ParsedCompany",
+    "COMPANY_MATCH_THRESHOLD",
+    "parse_company",
+    "company_keys",
+    "company_score",
+]
 
 COMPANY_MATCH_THRESHOLD = 0.5
 GENERIC_CONFLICT_BITS = -8.0
@@ -73,8 +78,30 @@ _GENERIC_CONCEPTS = {
 _GENERIC_SINGLE = """global europe euro european systems industries industry development
 management partners media network supply supplies foods food auto automotive motors
 engineering security energy enterprises enterprise company companies"""
-_CONNECTORS = frozenset({"and", "und", "et", "e", "y", "i", "og", "och", "en", "of", "the",
-                         "der", "die", "das", "le", "la", "les", "de", "des", "du"})
+_CONNECTORS = frozenset(
+    {
+        "and",
+        "und",
+        "et",
+        "e",
+        "y",
+        "i",
+        "og",
+        "och",
+        "en",
+        "of",
+        "the",
+        "der",
+        "die",
+        "das",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+    }
+)
 
 
 def _fold_all(raw: str) -> frozenset[str]:
@@ -97,31 +124,42 @@ _RE_DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
 
 
 def _one_edit(a: Word, b: Word) -> bool:
-    return any(min(len(x), len(y)) >= 5 and OSA.distance(x, y, score_cutoff=1) <= 1
-               for xs, ys in ((a.forms, b.forms), (a.plain, b.plain)) for x in xs for y in ys)
+    return any(
+        min(len(x), len(y)) >= 5 and OSA.distance(x, y, score_cutoff=1) <= 1
+        for xs, ys in ((a.forms, b.forms), (a.plain, b.plain))
+        for x in xs
+        for y in ys
+    )
 
 
 def _is_generic(w: Word) -> bool:
     """A generic trade word, or one typo away from one (Interantional)."""
     if any(f in _GENERIC for f in w.forms):
         return True
-    return any(len(f) >= 6 and abs(len(f) - len(g)) <= 1
-               and OSA.distance(f, g, score_cutoff=1) <= 1 for f in w.forms for g in _GENERIC)
+    return any(
+        len(f) >= 6 and abs(len(f) - len(g)) <= 1 and OSA.distance(f, g, score_cutoff=1) <= 1
+        for f in w.forms
+        for g in _GENERIC
+    )
 
 
 def _concepts(w: Word) -> set[str]:
     out = {_CONCEPT[f] for f in w.forms if f in _CONCEPT}
     if not out:
-        out = {c for f in w.forms for g, c in _CONCEPT.items() if len(f) >= 6
-               and abs(len(f) - len(g)) <= 1 and OSA.distance(f, g, score_cutoff=1) <= 1}
+        out = {
+            c
+            for f in w.forms
+            for g, c in _CONCEPT.items()
+            if len(f) >= 6 and abs(len(f) - len(g)) <= 1 and OSA.distance(f, g, score_cutoff=1) <= 1
+        }
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedCompany:
-    words: tuple[Word, ...]          # without legal form and connectors
-    generic: tuple[bool, ...]        # per word: generic trade word?
-    legal: tuple[str, ...]           # the legal-form words found
+    words: tuple[Word, ...]  # without legal form and connectors
+    generic: tuple[bool, ...]  # per word: generic trade word?
+    legal: tuple[str, ...]  # the legal-form words found
     raw: str = ""
 
     @property
@@ -133,7 +171,7 @@ class ParsedCompany:
 def parse_company(name: str, country: str | None = None) -> ParsedCompany:
     text = unicodedata.normalize("NFC", name or "")
     text = text.replace("&", " ")
-    text = _RE_DOTTED.sub("", text)        # s.r.o. -> sro, Α.Ε. -> ΑΕ, Ltd. -> Ltd
+    text = _RE_DOTTED.sub("", text)  # s.r.o. -> sro, Α.Ε. -> ΑΕ, Ltd. -> Ltd
     text = re.sub(r"[\"'«»“”„]", " ", text)
     words = words_of(text, country)
     legal: list[str] = []
@@ -145,7 +183,7 @@ def parse_company(name: str, country: str | None = None) -> ParsedCompany:
     words = [w for w in words if w.primary not in _CONNECTORS_F] or words
     generic = tuple(_is_generic(w) for w in words)
     if words and all(generic):
-        generic = tuple(False for _ in words)   # a name made only of generic words
+        generic = tuple(False for _ in words)  # a name made only of generic words
     return ParsedCompany(tuple(words), generic, tuple(legal), text)
 
 
@@ -162,17 +200,21 @@ def company_keys(name: str, country: str | None = None) -> set[str]:
     for w in dist:
         if len(w.primary) >= 4:
             keys += ["c:" + d for d in deletes(w.primary)]
-    for w in dist:   # the unfolded spelling too: a typo can change how a word folds
+    for w in dist:  # the unfolded spelling too: a typo can change how a word folds
         for p in w.plain[:1]:
             if p not in w.forms and len(p) >= 4:
                 keys += ["c:" + p] + ["c:" + d for d in deletes(p)]
     return set(list(dict.fromkeys(keys))[:40])
 
 
-def company_score(a: str, b: str, *, country_a: str | None = None,
-                  country_b: str | None = None,
-                  token_frequency: Callable[[str], float] | None = None,
-                  ) -> tuple[float, list[str]]:
+def company_score(
+    a: str,
+    b: str,
+    *,
+    country_a: str | None = None,
+    country_b: str | None = None,
+    token_frequency: Callable[[str], float] | None = None,
+) -> tuple[float, list[str]]:
     """How likely two company names are the same company: (score in [0, 1], reasons)."""
     pa, pb = parse_company(a, country_a), parse_company(b, country_b)
     if not pa.words or not pb.words:
@@ -206,15 +248,18 @@ def company_score(a: str, b: str, *, country_a: str | None = None,
     if joined and (len(wa) != len(wb)):
         bits = max(bits, 6.0)
     if token_frequency is not None:
-        for i, j, s in pairs:
+        for i, _j, s in pairs:
             if s == 1.0 and not pa.generic[i]:
                 f = token_frequency(wa[i].primary) or 0.0
                 if f > 0.01:
                     bits -= 1.0
     bits = min(bits, 12.0)
     mean = sum(s for *_x, s in pairs) / max(len(pairs), 1)
-    kind = "equal" if mean == 1.0 and not ua and not ub else ("similar" if mean >= 0.9
-                                                               else "different")
+    kind = (
+        "equal"
+        if mean == 1.0 and not ua and not ub
+        else ("similar" if mean >= 0.9 else "different")
+    )
     if joined and len(wa) != len(wb):
         kind = "equal when joined"
     reasons = [f"company: '{a}' ~ '{b}' ({kind}, {mean:.2f})"]

@@ -57,12 +57,12 @@ class PersonRecord:
     country: str | None = None  # ISO 3166-1 alpha-2; a hint for Cyrillic orthography
 
 
-@dataclass(frozen=True, slots=True, eq=False)   # interned: identity is equality
+@dataclass(frozen=True, slots=True, eq=False)  # interned: identity is equality
 class NameToken:
-    raw: str                    # as written (one word)
-    forms: tuple[str, ...]      # folded key forms, the primary first
-    nick: frozenset[str]        # nickname groups it belongs to
-    script: str                 # 'latin', 'greek', 'cyrillic', ...
+    raw: str  # as written (one word)
+    forms: tuple[str, ...]  # folded key forms, the primary first
+    nick: frozenset[str]  # nickname groups it belongs to
+    script: str  # 'latin', 'greek', 'cyrillic', ...
     plain: tuple[str, ...] = ()  # unfolded ASCII spellings, for typo similarity
 
     @property
@@ -78,16 +78,69 @@ class NameToken:
 # Tokenising
 # --------------------------------------------------------------------------------------
 
-_TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau", "mme", "mlle",
-    "jr", "jnr", "sr", "snr", "ii", "iii", "κος", "κα", "κ", "гн", "гжа", "г-н", "г-жа",
-})
-_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "do",
-    "la", "le", "los", "las", "ten", "ter", "zu", "af", "av", "al", "el", "bin", "ibn", "y",
-    "e", "i",
-})
-_JOIN_NEXT = frozenset({"o", "mc", "mac", "fitz"})   # O Brien -> obrien
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "herr",
+        "frau",
+        "mme",
+        "mlle",
+        "jr",
+        "jnr",
+        "sr",
+        "snr",
+        "ii",
+        "iii",
+        "κος",
+        "κα",
+        "κ",
+        "гн",
+        "гжа",
+        "г-н",
+        "г-жа",
+    }
+)
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "la",
+        "le",
+        "los",
+        "las",
+        "ten",
+        "ter",
+        "zu",
+        "af",
+        "av",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "i",
+    }
+)
+_JOIN_NEXT = frozenset({"o", "mc", "mac", "fitz"})  # O Brien -> obrien
 _RE_APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _RE_WORD = re.compile(r"[^\W\d_]+")
 
@@ -128,8 +181,8 @@ def analyse_name(name: str, country: str | None = None) -> tuple[NameToken, ...]
     has_cyr = any("\u0400" <= c <= "\u052f" for c in name or "")
     lang = cyrillic_language(name, country) if has_cyr else None
     tokens: list[NameToken] = []
-    pending: list[str] = []     # particles waiting for their word
-    carry = ""                  # O / Mc / Mac joined to the next word
+    pending: list[str] = []  # particles waiting for their word
+    carry = ""  # O / Mc / Mac joined to the next word
     for i, w in enumerate(words):
         low = w.casefold()
         if low in _TITLES and len(words) > 2:
@@ -218,16 +271,30 @@ GENDER_BITS = -3.5
 DERIVED_BITS = -4.0
 UNMATCHED_BITS = -1.0
 NAME_BITS_CAP = 10.0
-DOB_BITS = {"equal": 5.0, "transposed": -0.5, "one digit": -0.5, "two digits": -9.0,
-            "missing": 0.0, "different": -12.0}
+DOB_BITS = {
+    "equal": 5.0,
+    "transposed": -0.5,
+    "one digit": -0.5,
+    "two digits": -9.0,
+    "missing": 0.0,
+    "different": -12.0,
+}
 # the "typical" token frequency at which the term-frequency adjustment is zero
 TF_REFERENCE = 1 / 200
 # a near-identical token seen at most this often, and half as often as the other at most,
 # is taken for the other's typo (when the caller gives frequencies and the name count)
 RARE_VARIANT_COUNT = 2
 # Jaro-Winkler similarity -> bits, linear between the points
-_JW_CURVE = ((1.0, 4.0), (0.96, 3.2), (0.93, 2.6), (0.90, 1.5), (0.86, -0.5),
-             (0.80, -3.0), (0.70, -6.0), (0.0, -8.0))
+_JW_CURVE = (
+    (1.0, 4.0),
+    (0.96, 3.2),
+    (0.93, 2.6),
+    (0.90, 1.5),
+    (0.86, -0.5),
+    (0.80, -3.0),
+    (0.70, -6.0),
+    (0.0, -8.0),
+)
 
 
 def _jw_bits(s: float) -> float:
@@ -251,11 +318,11 @@ def _gender_pair(x: str, y: str) -> bool:
         return False
     if x[-1] not in "aeiou" and any(y == x + e for e in _FEM_ENDINGS):
         return True
-    if x.endswith("i") and y == x[:-1] + "a":                   # -ski/-ska, -ny/-na
+    if x.endswith("i") and y == x[:-1] + "a":  # -ski/-ska, -ny/-na
         return True
     if x.endswith("a") and y.endswith(("os", "is", "as", "us")) and y[:-2] + "a" == x:
-        return True                                              # Theodora/Theodoros
-    if x.endswith(("ar", "er")) and y == x[:-2] + "ra":          # Aleksandar/Aleksandra
+        return True  # Theodora/Theodoros
+    if x.endswith(("ar", "er")) and y == x[:-2] + "ra":  # Aleksandar/Aleksandra
         return True
     if y.endswith(("ar", "er")) and x == y[:-2] + "ra":
         return True
@@ -263,9 +330,20 @@ def _gender_pair(x: str, y: str) -> bool:
         f = y if m is x else x
         if m.endswith(("os", "is", "as", "us")) and len(m) >= 5:
             stem = m[:-2]
-            if f in (stem + "u", stem + "ou", stem + "a", stem + "i", stem + "e", stem + "ia",
-                     stem + "ula", stem + "oula", stem + "iene", stem + "aite", stem + "ite",
-                     stem + "ute"):
+            if f in (
+                stem + "u",
+                stem + "ou",
+                stem + "a",
+                stem + "i",
+                stem + "e",
+                stem + "ia",
+                stem + "ula",
+                stem + "oula",
+                stem + "iene",
+                stem + "aite",
+                stem + "ite",
+                stem + "ute",
+            ):
                 return True
     return False
 
@@ -283,8 +361,22 @@ _TYPO_BITS_NO_DOB = -1.5
 
 # surname endings (folded), longest first: two tokens with one stem and endings that differ
 # by two letters or more are different names (Nikolov / Nikolovski, Todor / Todorov)
-_ENDINGS = ("ovska", "evska", "ovski", "evski", "ovic", "evic", "ska", "ski", "ova", "eva",
-            "ov", "ev", "ic", "in")
+_ENDINGS = (
+    "ovska",
+    "evska",
+    "ovski",
+    "evski",
+    "ovic",
+    "evic",
+    "ska",
+    "ski",
+    "ova",
+    "eva",
+    "ov",
+    "ev",
+    "ic",
+    "in",
+)
 
 
 _RE_ENDING = re.compile(r"^(.{3,}?)(" + "|".join(_ENDINGS) + r")$")
@@ -303,7 +395,7 @@ def _derived_pair(x: str, y: str) -> bool:
     sy, ey = _split_ending(y)
     if abs(len(ex) - len(ey)) < 2:
         return False
-    return sx == sy          # Todor / Todorov, Nikolov / Nikolovski
+    return sx == sy  # Todor / Todorov, Nikolov / Nikolovski
 
 
 @lru_cache(maxsize=262144)
@@ -352,9 +444,12 @@ def _freq(t: NameToken, token_frequency: Callable[[str], float]) -> float:
     return max((token_frequency(f) or 0.0) for f in t.forms)
 
 
-def _rare_variant(a: NameToken, b: NameToken,
-                  token_frequency: Callable[[str], float] | None,
-                  name_count: int | None) -> bool:
+def _rare_variant(
+    a: NameToken,
+    b: NameToken,
+    token_frequency: Callable[[str], float] | None,
+    name_count: int | None,
+) -> bool:
     """Is one of two near-identical tokens seen so rarely (at most RARE_VARIANT_COUNT times
     among all stored names) and so much less often than the other that it is that name's
     typo, not a name in its own right (SymSpell's reasoning)? Needs both the frequencies and
@@ -367,8 +462,7 @@ def _rare_variant(a: NameToken, b: NameToken,
     return lo <= RARE_VARIANT_COUNT + 1e-9 and hi >= 2 * max(lo, 1.0) - 1e-9
 
 
-def _tf_bits(a: NameToken, b: NameToken,
-             token_frequency: Callable[[str], float] | None) -> float:
+def _tf_bits(a: NameToken, b: NameToken, token_frequency: Callable[[str], float] | None) -> float:
     if token_frequency is None:
         return 0.0
     f = max(_freq(a, token_frequency), _freq(b, token_frequency))
@@ -380,7 +474,7 @@ def _tf_bits(a: NameToken, b: NameToken,
 @dataclass(slots=True)
 class _Alignment:
     bits: float
-    pairs: list[tuple[int, int, float, str, float]]   # (i, j, sim, kind, tf_bits)
+    pairs: list[tuple[int, int, float, str, float]]  # (i, j, sim, kind, tf_bits)
     unmatched_a: list[int]
     unmatched_b: list[int]
 
@@ -390,13 +484,17 @@ def _assignments(small: int, big: int) -> tuple[tuple[int, ...], ...]:
     return tuple(permutations(range(big), small))
 
 
-def _align(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...],
-           token_frequency: Callable[[str], float] | None,
-           dob_missing: bool = False, name_count: int | None = None) -> _Alignment:
+def _align(
+    ta: tuple[NameToken, ...],
+    tb: tuple[NameToken, ...],
+    token_frequency: Callable[[str], float] | None,
+    dob_missing: bool = False,
+    name_count: int | None = None,
+) -> _Alignment:
     """Best one-to-one pairing of the tokens (order-free, so swapped names align)."""
     n, m = len(ta), len(tb)
     swap = n > m
-    if swap:   # rows = the shorter name
+    if swap:  # rows = the shorter name
         ta, tb, n, m = tb, ta, m, n
     cells = []
     bits_rows = []
@@ -404,8 +502,11 @@ def _align(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...],
         row, brow = [], []
         for y in tb:
             sim, kind, base = _token_sim(x, y)
-            if dob_missing and kind in ("typo", "different") and not (
-                    kind == "typo" and _rare_variant(x, y, token_frequency, name_count)):
+            if (
+                dob_missing
+                and kind in ("typo", "different")
+                and not (kind == "typo" and _rare_variant(x, y, token_frequency, name_count))
+            ):
                 base = min(base, _TYPO_BITS_NO_DOB)
             tf = _tf_bits(x, y, token_frequency) if kind == "exact" else 0.0
             b = base + tf
@@ -425,8 +526,7 @@ def _align(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...],
         assign = list(enumerate(best))
     else:  # greedy for long names
         assign, used_i, used_j = [], set(), set()
-        order = sorted(((bits_rows[i][j], i, j) for i in range(n) for j in range(m)),
-                       reverse=True)
+        order = sorted(((bits_rows[i][j], i, j) for i in range(n) for j in range(m)), reverse=True)
         for _b, i, j in order:
             if i not in used_i and j not in used_j:
                 assign.append((i, j))
@@ -459,8 +559,12 @@ def dob_relation(a: date | None, b: date | None) -> str:
     diff = [k for k in range(8) if sa[k] != sb[k]]
     if len(diff) == 1:
         return "one digit"
-    if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] \
-            and sa[diff[1]] == sb[diff[0]]:
+    if (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and sa[diff[0]] == sb[diff[1]]
+        and sa[diff[1]] == sb[diff[0]]
+    ):
         return "one digit"
     if len(diff) == 2:
         return "two digits"
@@ -530,10 +634,13 @@ def _describe(ta, tb, al: _Alignment, a_name: str, b_name: str) -> list[str]:
     return [head] + details
 
 
-def person_score(a: PersonRecord, b: PersonRecord, *,
-                 token_frequency: Callable[[str], float] | None = None,
-                 name_count: int | None = None,
-                 ) -> tuple[float, list[str]]:
+def person_score(
+    a: PersonRecord,
+    b: PersonRecord,
+    *,
+    token_frequency: Callable[[str], float] | None = None,
+    name_count: int | None = None,
+) -> tuple[float, list[str]]:
     """How likely two person records are the same person: (score in [0, 1], reasons).
 
     Names are compared token by token on their transliterated and folded forms, in the best
@@ -577,11 +684,14 @@ def person_score(a: PersonRecord, b: PersonRecord, *,
     elif rel == "transposed":
         reasons.append("date of birth day and month transposed")
     elif rel in ("one digit", "two digits"):
-        reasons.append(f"date of birth differs by {rel} ({a.date_of_birth.isoformat()} "
-                       f"/ {b.date_of_birth.isoformat()})")
+        reasons.append(
+            f"date of birth differs by {rel} ({a.date_of_birth.isoformat()} "
+            f"/ {b.date_of_birth.isoformat()})"
+        )
     else:
-        reasons.append(f"date of birth differs ({a.date_of_birth.isoformat()} / "
-                       f"{b.date_of_birth.isoformat()})")
+        reasons.append(
+            f"date of birth differs ({a.date_of_birth.isoformat()} / {b.date_of_birth.isoformat()})"
+        )
     if token_frequency is not None:
         tf = sum(p[4] for p in al.pairs)
         if tf <= -1.0:

@@ -78,8 +78,17 @@ def script_of(text: str) -> str:
     return seen.pop()
 
 
-_COUNTRY_CYRILLIC = {"MK": "mk", "BG": "bg", "RS": "sr", "ME": "sr", "BA": "sr",
-                     "RU": "ru", "BY": "ru", "UA": "uk", "KZ": "ru"}
+_COUNTRY_CYRILLIC = {
+    "MK": "mk",
+    "BG": "bg",
+    "RS": "sr",
+    "ME": "sr",
+    "BA": "sr",
+    "RU": "ru",
+    "BY": "ru",
+    "UA": "uk",
+    "KZ": "ru",
+}
 
 
 def cyrillic_language(text: str, country: str | None = None) -> str:
@@ -110,15 +119,45 @@ def cyrillic_language(text: str, country: str | None = None) -> str:
 # --------------------------------------------------------------------------------------
 
 _GR_SINGLE = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
-    "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
-    "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
-    "ω": "o", "ϲ": "s", "ϐ": "v", "ϑ": "th", "ϕ": "f",
+    "α": "a",
+    "β": "v",
+    "γ": "g",
+    "δ": "d",
+    "ε": "e",
+    "ζ": "z",
+    "η": "i",
+    "θ": "th",
+    "ι": "i",
+    "κ": "k",
+    "λ": "l",
+    "μ": "m",
+    "ν": "n",
+    "ξ": "x",
+    "ο": "o",
+    "π": "p",
+    "ρ": "r",
+    "σ": "s",
+    "ς": "s",
+    "τ": "t",
+    "υ": "y",
+    "φ": "f",
+    "χ": "ch",
+    "ψ": "ps",
+    "ω": "o",
+    "ϲ": "s",
+    "ϐ": "v",
+    "ϑ": "th",
+    "ϕ": "f",
 }
 _GR_VOWELS = set("αεηιουω")
 _GR_VOICELESS = set("θκξπστφχψ")
-_GR_DIPHTHONG = {"αι": ("ai", "e"), "ει": ("ei", "i"), "οι": ("oi", "i"), "υι": ("yi", "i"),
-                 "ου": ("ou", "ou")}
+_GR_DIPHTHONG = {
+    "αι": ("ai", "e"),
+    "ει": ("ei", "i"),
+    "οι": ("oi", "i"),
+    "υι": ("yi", "i"),
+    "ου": ("ou", "ou"),
+}
 
 
 def _greek_letters(word: str) -> tuple[list[str], list[bool]]:
@@ -159,8 +198,10 @@ def greek_to_latin(word: str, scheme: str = "elot", chi: str = "ch") -> str:
         pair = c + nxt
         if pair in ("αυ", "ευ", "ηυ"):
             base = {"α": "a", "ε": "e", "η": "i"}[c]
-            out.append(base + ("f" if (not after or after in _GR_VOICELESS
-                                       or not _is_greek(after)) else "v"))
+            out.append(
+                base
+                + ("f" if (not after or after in _GR_VOICELESS or not _is_greek(after)) else "v")
+            )
             i += 2
             continue
         if pair in _GR_DIPHTHONG:
@@ -187,9 +228,13 @@ def greek_to_latin(word: str, scheme: str = "elot", chi: str = "ch") -> str:
             out.append("n" + chi)
             i += 2
             continue
-        if (not elot and pair == "γι" and after in _GR_VOWELS
-                and not (i + 2 < n and dia[i + 2])
-                and (start or letters[i - 1] in _GR_VOWELS)):
+        if (
+            not elot
+            and pair == "γι"
+            and after in _GR_VOWELS
+            and not (i + 2 < n and dia[i + 2])
+            and (start or letters[i - 1] in _GR_VOWELS)
+        ):
             out.append("y")
             i += 2
             continue
@@ -209,30 +254,84 @@ def greek_to_latin(word: str, scheme: str = "elot", chi: str = "ch") -> str:
 # --------------------------------------------------------------------------------------
 
 _CYR_COMMON = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "ž", "з": "z",
-    "и": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "č", "ш": "š",
-    "ѐ": "e", "ѝ": "i",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "ž",
+    "з": "z",
+    "и": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ts",
+    "ч": "č",
+    "ш": "š",
+    "ѐ": "e",
+    "ѝ": "i",
 }
 _CYR_TABLES: dict[str, dict[str, str]] = {
     # Bulgarian Streamlined System (2009 law): щ sht, ъ a, ю yu, я ya, й y, ь y
     "bg": {**_CYR_COMMON, "й": "y", "щ": "št", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya"},
     # older BGN/PCGN-style Bulgarian practice: ъ u, й i
-    "bg_alt": {**_CYR_COMMON, "й": "i", "щ": "št", "ъ": "u", "ь": "", "ю": "yu",
-               "я": "ya"},
+    "bg_alt": {**_CYR_COMMON, "й": "i", "щ": "št", "ъ": "u", "ь": "", "ю": "yu", "я": "ya"},
     # Macedonian official romanisation: ѓ gj, ќ kj, ѕ dz, џ dž, ј j, љ lj, њ nj
     # (ц is written c; internally ʦ, so that the fold never reads it as a k)
-    "mk": {**_CYR_COMMON, "ѓ": "gj", "ќ": "kj", "ѕ": "dz", "џ": "dž", "ј": "j", "љ": "lj",
-           "њ": "nj", "ц": "ʦ"},
+    "mk": {
+        **_CYR_COMMON,
+        "ѓ": "gj",
+        "ќ": "kj",
+        "ѕ": "dz",
+        "џ": "dž",
+        "ј": "j",
+        "љ": "lj",
+        "њ": "nj",
+        "ц": "ʦ",
+    },
     # Serbian (Gaj's Latin alphabet)
-    "sr": {**_CYR_COMMON, "ђ": "đ", "ћ": "ć", "џ": "dž", "ј": "j", "љ": "lj", "њ": "nj",
-           "ц": "ʦ"},
+    "sr": {**_CYR_COMMON, "ђ": "đ", "ћ": "ć", "џ": "dž", "ј": "j", "љ": "lj", "њ": "nj", "ц": "ʦ"},
     # Russian (BGN/PCGN-like): х kh, щ shch, ы y, э e, ё e, ъ ь dropped
-    "ru": {**_CYR_COMMON, "й": "y", "х": "kh", "щ": "šč", "ъ": "", "ы": "y", "ь": "",
-           "э": "e", "ё": "e", "ю": "yu", "я": "ya"},
+    "ru": {
+        **_CYR_COMMON,
+        "й": "y",
+        "х": "kh",
+        "щ": "šč",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ё": "e",
+        "ю": "yu",
+        "я": "ya",
+    },
     # Ukrainian (national 2010 system)
-    "uk": {**_CYR_COMMON, "г": "h", "ґ": "g", "е": "e", "є": "ye", "и": "y", "і": "i",
-           "ї": "yi", "й": "y", "х": "kh", "щ": "šč", "ь": "", "ю": "yu", "я": "ya"},
+    "uk": {
+        **_CYR_COMMON,
+        "г": "h",
+        "ґ": "g",
+        "е": "e",
+        "є": "ye",
+        "и": "y",
+        "і": "i",
+        "ї": "yi",
+        "й": "y",
+        "х": "kh",
+        "щ": "šč",
+        "ь": "",
+        "ю": "yu",
+        "я": "ya",
+    },
 }
 # all letters of all tables, so that a letter of another orthography is never lost
 _CYR_FALLBACK: dict[str, str] = {}
@@ -257,12 +356,39 @@ def cyrillic_to_latin(word: str, lang: str = "bg") -> str:
 
 
 # Homoglyphs: a Latin name typed with a few Cyrillic or Greek look-alike letters
-_HOMOGLYPHS = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
-    "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m",
-    "ν": "n", "ο": "o", "ρ": "p", "τ": "t", "υ": "y", "χ": "x",
-})
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "ζ": "z",
+        "η": "h",
+        "ι": "i",
+        "κ": "k",
+        "μ": "m",
+        "ν": "n",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "y",
+        "χ": "x",
+    }
+)
 
 
 @lru_cache(maxsize=65536)
@@ -280,8 +406,11 @@ def latin_forms(word: str, lang_hint: str | None = None) -> tuple[str, ...]:
         if latin >= other:
             return (word.translate(_HOMOGLYPHS),)
     if any(_is_greek(c) for c in word):
-        forms = [greek_to_latin(word, "elot", "kh"), greek_to_latin(word, "phonetic", "kh"),
-                 unidecode(word).lower()]  # Erasmian, as generic tools write it
+        forms = [
+            greek_to_latin(word, "elot", "kh"),
+            greek_to_latin(word, "phonetic", "kh"),
+            unidecode(word).lower(),
+        ]  # Erasmian, as generic tools write it
         if any(_is_cyrillic(c) for c in word):
             forms = [cyrillic_to_latin(f, lang_hint or "bg") for f in forms]
         return tuple(dict.fromkeys(forms))
@@ -329,21 +458,73 @@ def display_forms(text: str, country: str | None = None) -> list[str]:
 # letters are placeholders for sound classes that later rules must not touch:
 # C = ch/ts class, S = sh class, Z = zh class, J = dzh/gj class.
 _PREMAP = {
-    "č": "C", "ć": "C", "ĉ": "C", "ʦ": "C", "ş": "s", "ș": "s", "š": "S", "ś": "S", "ž": "Z",
-    "ź": "z", "ż": "Z", "đ": "J", "ǵ": "J", "ḱ": "kj", "ǆ": "J", "ß": "ss", "æ": "ae",
-    "œ": "oe", "ø": "o", "þ": "th", "ð": "d", "ł": "l", "ç": "C", "ğ": "g", "ı": "i",
-    "ŋ": "ng", "ĳ": "ij",
+    "č": "C",
+    "ć": "C",
+    "ĉ": "C",
+    "ʦ": "C",
+    "ş": "s",
+    "ș": "s",
+    "š": "S",
+    "ś": "S",
+    "ž": "Z",
+    "ź": "z",
+    "ż": "Z",
+    "đ": "J",
+    "ǵ": "J",
+    "ḱ": "kj",
+    "ǆ": "J",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "þ": "th",
+    "ð": "d",
+    "ł": "l",
+    "ç": "C",
+    "ğ": "g",
+    "ı": "i",
+    "ŋ": "ng",
+    "ĳ": "ij",
 }
 
 _RULES_BASE = {
-    "tsch": "C", "dzh": "J", "dzs": "J", "sch": "S", "tch": "C", "xh": "J", "gj": "J",
-    "dj": "J", "kj": "C", "cz": "C", "cs": "C", "sh": "S", "sz": "S", "zh": "Z", "zs": "Z",
-    "kh": "h", "ph": "f", "th": "t", "dh": "d", "gh": "g", "ts": "C", "tz": "C",
-    "ck": "k", "qu": "k", "q": "C", "w": "v", "x": "ks", "ou": "u", "ae": "a", "oe": "o",
+    "tsch": "C",
+    "dzh": "J",
+    "dzs": "J",
+    "sch": "S",
+    "tch": "C",
+    "xh": "J",
+    "gj": "J",
+    "dj": "J",
+    "kj": "C",
+    "cz": "C",
+    "cs": "C",
+    "sh": "S",
+    "sz": "S",
+    "zh": "Z",
+    "zs": "Z",
+    "kh": "h",
+    "ph": "f",
+    "th": "t",
+    "dh": "d",
+    "gh": "g",
+    "ts": "C",
+    "tz": "C",
+    "ck": "k",
+    "qu": "k",
+    "q": "C",
+    "w": "v",
+    "x": "ks",
+    "ou": "u",
+    "ae": "a",
+    "oe": "o",
     "ue": "u",
     # Greek in Latin: ELOT writes mp/nt/gk where others write b/d/g (initial) or
     # mb/nd/ng (medial); Erasmian writes gg for ng
-    "gk": "ng", "nd": "nt", "mb": "mp", "gg": "ng",
+    "gk": "ng",
+    "nd": "nt",
+    "mb": "mp",
+    "gg": "ng",
 }
 
 
@@ -388,11 +569,12 @@ _RE_DZH = re.compile(r"dzh|dzs")
 
 
 def _fold_ascii(s: str, h_mode: bool) -> str:
-    s = _RE_DZH.sub("J", s)     # before "nd" -> "nt" can split Strandzha as n-d-zh
+    s = _RE_DZH.sub("J", s)  # before "nd" -> "nt" can split Strandzha as n-d-zh
     if h_mode:
         n = len(s)
         s = _RE_H_MODE.sub(
-            lambda m: "C" if (m.group(0) == "ch" and m.end() == n) else _MAP_H[m.group(0)], s)
+            lambda m: "C" if (m.group(0) == "ch" and m.end() == n) else _MAP_H[m.group(0)], s
+        )
     else:
         s = _RE_C_MODE.sub(lambda m: _MAP_C[m.group(0)], s)
     s = _RE_INITIAL_GREEK.sub(lambda m: _INITIAL_GREEK[m.group(0)], s)

@@ -61,7 +61,9 @@ def watch_for(request: HttpRequest, operation_id: int) -> Watch:
         raise Http404(_("No such operation.")) from None
     except Forbidden:
         raise PermissionDenied(
-            _("The dashboard and results are for the operation's coordinators and liaison officers.")
+            _(
+                "The dashboard and results are for the operation's coordinators and liaison officers."
+            )
         ) from None
 
 

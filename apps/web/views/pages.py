@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Country
 from apps.core.audit import alert_reports_shown, audit_read
-from apps.reports.normalise import SelectorType
 from apps.operations.selectors import may_start_operations
 from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCategory, SiteType
+from apps.reports.normalise import SelectorType
 
 from .. import selectors
 from .common import audit, client_address, room_for
@@ -106,7 +106,10 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     """My alert inbox; new alerts arrive over /ws/alerts/."""
     inbox = selectors.inbox(request.user)
-    for what, ids in (("alerts", [a["id"] for a in inbox]), ("reports", alert_reports_shown(inbox))):
+    for what, ids in (
+        ("alerts", [a["id"] for a in inbox]),
+        ("reports", alert_reports_shown(inbox)),
+    ):
         audit_read(
             username=request.user.username, what=what, ids=ids, via="page-alerts",
             origin=client_address(request),

@@ -25,8 +25,31 @@ from apps.reports.services import report_create
 CODE_NAME = "ARMSTRONG VII"
 # The countries the press release names (it counts 26 and names these 25).
 COUNTRIES = [
-    "AT", "AL", "BG", "CY", "CZ", "DE", "DK", "EE", "GR", "ES", "FI", "FR", "HU",
-    "IE", "LT", "LU", "NL", "PT", "RO", "SE", "GB", "CH", "NO", "MK", "US",
+    "AT",
+    "AL",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "GR",
+    "ES",
+    "FI",
+    "FR",
+    "HU",
+    "IE",
+    "LT",
+    "LU",
+    "NL",
+    "PT",
+    "RO",
+    "SE",
+    "GB",
+    "CH",
+    "NO",
+    "MK",
+    "US",
 ]
 BALKAN_ROUTE = ["AL", "AT", "BG", "CY", "DE", "GR", "HU", "MK", "RO"]
 DEMO_NAMESPACE = uuid.UUID("6f1c2a4e-0000-4000-8000-a7a5720e0007")
@@ -41,7 +64,9 @@ class Command(BaseCommand):
     help = "Load the ARMSTRONG VII demo operation (idempotent) and print demo credentials."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default="armstrong7", help="password of every demo officer")
+        parser.add_argument(
+            "--password", default="armstrong7", help="password of every demo officer"
+        )
 
     def handle(self, *args, password: str, **options):
         try:
@@ -53,12 +78,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Operation {CODE_NAME} is loaded."))
         self.stdout.write(f"Demo officers (password for all: {password}):")
         for officer in officers.values():
-            self.stdout.write(
-                f"  {officer.username:<22} {officer.role:<12} {officer.agency.name}"
-            )
+            self.stdout.write(f"  {officer.username:<22} {officer.role:<12} {officer.agency.name}")
 
     def _load(self, password: str) -> dict[str, Officer]:
-        countries_missing = [c for c in COUNTRIES + ["BE"] if not Country.objects.filter(code=c).exists()]
+        countries_missing = [
+            c for c in COUNTRIES + ["BE"] if not Country.objects.filter(code=c).exists()
+        ]
         if countries_missing:
             raise RuntimeError(f"countries missing: {countries_missing}; run migrate first")
         operation, _ = operation_get_or_create(
@@ -81,7 +106,9 @@ class Command(BaseCommand):
         for code in COUNTRIES:
             name = short_name(code)
             police[code] = agency_get_or_create(country=code, name=f"{name} Police", kind="police")
-            customs[code] = agency_get_or_create(country=code, name=f"{name} Customs", kind="customs")
+            customs[code] = agency_get_or_create(
+                country=code, name=f"{name} Customs", kind="customs"
+            )
         everyone = [europol, taxud, *police.values(), *customs.values()]
         for agency in everyone:
             # Europol and DG TAXUD coordinate the operation; national agencies take part.
@@ -147,53 +174,118 @@ class Command(BaseCommand):
     def _post_reports(self, officers: dict[str, Officer]) -> None:
         rooms: dict[str, Room] = self.rooms
         demo = [
-            ("gr.customs", "postal", {
-                "kind": "hit", "handling": "amber",
-                "body": "Pistol frame and slide hidden in a speaker, declared as audio equipment.",
-                "location": {"name": "Athens mail processing centre", "country": "GR",
-                             "site_type": "postal_hub", "lat": 37.94, "lon": 23.65},
-                "seizures": [{"category": "firearm_part", "quantity": 2,
-                              "description": "pistol frame and slide"}],
-                "parcel": {"tracking_number": "RR123456785US", "carrier": "USPS",
-                           "origin_country": "US", "destination_country": "GR",
-                           "declared_content": "audio equipment", "weight_g": 2300,
-                           "recipient": {"name": "Γιώργος Παπαδόπουλος",
-                                         "phone": "694 123 4567",
-                                         "address": "Odos Ermou 12, Athina"}},
-            }),
-            ("al.police", "balkan", {
-                "kind": "intel", "handling": "green",
-                "body": "Vendor @balkangunsmith on a dark-web market ships converted alarm "
-                        "pistols; contact +355 69 123 4567, paid in bitcoin.",
-                "selectors": [{"type": "vendor_handle", "value": "@balkangunsmith"}],
-            }),
-            ("de.customs", "postal", {
-                "kind": "check", "handling": "green",
-                "location": {"name": "Frankfurt international mail centre", "country": "DE",
-                             "site_type": "postal_hub"},
-                "checks_count": 412, "outcome": "clear",
-            }),
-            ("bg.customs", "postal", {
-                "kind": "check", "handling": "green",
-                "location": {"name": "Sofia airport courier terminal", "country": "BG",
-                             "site_type": "courier_hub"},
-                "checks_count": 230, "outcome": "suspicious",
-                "body": "Two parcels held for X-ray review.",
-            }),
-            ("es.customs", "postal", {
-                "kind": "hit", "handling": "green",
-                "location": {"name": "Madrid Barajas postal centre", "country": "ES",
-                             "site_type": "postal_hub"},
-                "seizures": [{"category": "ammunition", "quantity": 150, "description": "9mm"},
-                             {"category": "other_weapon", "quantity": 4,
-                              "description": "knuckle-dusters"}],
-            }),
-            ("europol.coordinator", "whole", {
-                "kind": "update", "handling": "green",
-                "body": "Day 1 of the action week: all partners connected. Post every check "
-                        "and hit here or in your route's room.",
-            }),
+            (
+                "gr.customs",
+                "postal",
+                {
+                    "kind": "hit",
+                    "handling": "amber",
+                    "body": "Pistol frame and slide hidden in a speaker, declared as audio equipment.",
+                    "location": {
+                        "name": "Athens mail processing centre",
+                        "country": "GR",
+                        "site_type": "postal_hub",
+                        "lat": 37.94,
+                        "lon": 23.65,
+                    },
+                    "seizures": [
+                        {
+                            "category": "firearm_part",
+                            "quantity": 2,
+                            "description": "pistol frame and slide",
+                        }
+                    ],
+                    "parcel": {
+                        "tracking_number": "RR123456785US",
+                        "carrier": "USPS",
+                        "origin_country": "US",
+                        "destination_country": "GR",
+                        "declared_content": "audio equipment",
+                        "weight_g": 2300,
+                        "recipient": {
+                            "name": "Γιώργος Παπαδόπουλος",
+                            "phone": "694 123 4567",
+                            "address": "Odos Ermou 12, Athina",
+                        },
+                    },
+                },
+            ),
+            (
+                "al.police",
+                "balkan",
+                {
+                    "kind": "intel",
+                    "handling": "green",
+                    "body": "Vendor @balkangunsmith on a dark-web market ships converted alarm "
+                    "pistols; contact +355 69 123 4567, paid in bitcoin.",
+                    "selectors": [{"type": "vendor_handle", "value": "@balkangunsmith"}],
+                },
+            ),
+            (
+                "de.customs",
+                "postal",
+                {
+                    "kind": "check",
+                    "handling": "green",
+                    "location": {
+                        "name": "Frankfurt international mail centre",
+                        "country": "DE",
+                        "site_type": "postal_hub",
+                    },
+                    "checks_count": 412,
+                    "outcome": "clear",
+                },
+            ),
+            (
+                "bg.customs",
+                "postal",
+                {
+                    "kind": "check",
+                    "handling": "green",
+                    "location": {
+                        "name": "Sofia airport courier terminal",
+                        "country": "BG",
+                        "site_type": "courier_hub",
+                    },
+                    "checks_count": 230,
+                    "outcome": "suspicious",
+                    "body": "Two parcels held for X-ray review.",
+                },
+            ),
+            (
+                "es.customs",
+                "postal",
+                {
+                    "kind": "hit",
+                    "handling": "green",
+                    "location": {
+                        "name": "Madrid Barajas postal centre",
+                        "country": "ES",
+                        "site_type": "postal_hub",
+                    },
+                    "seizures": [
+                        {"category": "ammunition", "quantity": 150, "description": "9mm"},
+                        {
+                            "category": "other_weapon",
+                            "quantity": 4,
+                            "description": "knuckle-dusters",
+                        },
+                    ],
+                },
+            ),
+            (
+                "europol.coordinator",
+                "whole",
+                {
+                    "kind": "update",
+                    "handling": "green",
+                    "body": "Day 1 of the action week: all partners connected. Post every check "
+                    "and hit here or in your route's room.",
+                },
+            ),
         ]
         for index, (username, room_key, data) in enumerate(demo):
             data = dict(data, client_id=str(uuid.uuid5(DEMO_NAMESPACE, f"demo-report-{index}")))
-            report_create(room=rooms[room_key], author=officers[username], data=data, origin="load_demo")
+            report_create(
+                room=rooms[room_key], author=officers[username], data=data, origin="load_demo"
+            )

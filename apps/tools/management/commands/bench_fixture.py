@@ -15,8 +15,33 @@ from apps.operations.services import (
     room_member_add,
 )
 
-COUNTRIES = ["AT", "AL", "BG", "CY", "CZ", "DE", "DK", "EE", "GR", "ES", "FI", "FR", "HU",
-             "IE", "LT", "LU", "NL", "PT", "RO", "SE", "GB", "CH", "NO", "MK", "US"]
+COUNTRIES = [
+    "AT",
+    "AL",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "GR",
+    "ES",
+    "FI",
+    "FR",
+    "HU",
+    "IE",
+    "LT",
+    "LU",
+    "NL",
+    "PT",
+    "RO",
+    "SE",
+    "GB",
+    "CH",
+    "NO",
+    "MK",
+    "US",
+]
 
 
 class Command(BaseCommand):
@@ -34,7 +59,9 @@ class Command(BaseCommand):
         room = room_get_or_create(operation=operation, name="Bench room")
         agencies = []
         for code in COUNTRIES:
-            agency = agency_get_or_create(country=code, name=f"Bench customs {code}", kind="customs")
+            agency = agency_get_or_create(
+                country=code, name=f"Bench customs {code}", kind="customs"
+            )
             participation_add(operation=operation, agency=agency)
             room_member_add(room=room, agency=agency)
             agencies.append(agency)
@@ -44,12 +71,15 @@ class Command(BaseCommand):
             username = f"bench.{index:05d}"
             officer = existing.get(username)
             if officer is None:
-                officer = Officer(username=username, agency=agencies[index % len(agencies)],
-                                  role=Role.OFFICER)
+                officer = Officer(
+                    username=username, agency=agencies[index % len(agencies)], role=Role.OFFICER
+                )
                 officer.set_unusable_password()
                 officer.save()
             token, _ = Token.objects.get_or_create(user=officer)
             tokens.append(token.key)
         with open(out, "w") as fh:
-            json.dump({"room": room.pk, "operation": operation.pk, "origin": origin, "tokens": tokens}, fh)
+            json.dump(
+                {"room": room.pk, "operation": operation.pk, "origin": origin, "tokens": tokens}, fh
+            )
         self.stdout.write(f"{officers} officers in room {room.pk}; tokens in {out}")

@@ -24,9 +24,9 @@ from django.db import transaction
 
 from apps.accounts.models import AgencyKind, Officer, Role
 from apps.accounts.services import token_issue
+from apps.operations.models import Operation, Phase, Room
 from apps.tools.simulation import Hub, Plan, Simulation, multipart
 from apps.tools.synthetic import Generator, write_rows
-from apps.operations.models import Operation, Phase, Room
 
 INDICATORS = [
     {
