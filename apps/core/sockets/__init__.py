@@ -15,21 +15,26 @@
   published while it was down is lost for its sockets, and they cannot tell:
   each socket opened before the reconnect is closed with 1012 at its next
   recheck, and its client reconnects and resumes by seq.
+
+The base consumer is here; what it leans on has its own module: the per-process
+cache of encoded events (encoded.py), the watch on Redis pub/sub reconnects
+(watch.py), and the batcher that gathers many sockets' rechecks into one query
+(batcher.py).
 """
 
 import asyncio
 import json
 import logging
 import random
-import weakref
-from collections import OrderedDict
 
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from .access import Forbidden, Invalid, NotFound, Refused
+from ..access import Forbidden, Invalid, NotFound, Refused
+from .batcher import Batcher, batcher_for
+from .encoded import encoded
+from .watch import subscriber_watch
 
 logger = logging.getLogger(__name__)
 
@@ -44,108 +49,24 @@ CLOSE_TOO_MANY = 4429
 CLOSE_TOO_SLOW = 4008
 CLOSE_RECONNECT = 1012
 CLOSE_UNAVAILABLE = 1013  # try again later: Redis or the database could not be reached
+# Read here by every consumer (tests shrink it): the base consumer stays in this module.
 OUTBOX_SIZE = 2000
 
-
-class _EncodedCache:
-    """Encode each event once per process, not once per socket."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-
-    def get(self, key, build) -> str:
-        text = self.items.get(key)
-        if text is None:
-            text = build()
-            self.items[key] = text
-            if len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return text
-
-
-encoded = _EncodedCache()
-
-
-class _SubscriberWatch:
-    """Counts reconnects of this process's pub/sub connections to Redis.
-
-    Pub/sub keeps nothing for a subscriber that is away. redis-py re-subscribes
-    when its connection comes back, so live delivery goes on, but what was
-    published in between never arrives. Sockets compare `generation` with the
-    one they opened under. Only the Redis pub/sub layer has such connections;
-    with any other layer this does nothing.
-    """
-
-    def __init__(self) -> None:
-        self.generation = 0
-
-    def watch(self, layer) -> None:
-        """Be told of every later (re)connect of `layer`'s subscriber connections."""
-        loop_layer = getattr(layer, "_get_layer", None)
-        if loop_layer is None:
-            return
-        for shard in getattr(loop_layer(), "_shards", ()):
-            connection = getattr(getattr(shard, "_pubsub", None), "connection", None)
-            if connection is not None:
-                # kept as a weak method, and only once however often it is registered
-                connection.register_connect_callback(self._reconnected)
-
-    def _reconnected(self, connection) -> None:
-        self.generation += 1
-        logger.warning("pub/sub connection to Redis re-made; open sockets will be told to resume")
-
-
-subscriber_watch = _SubscriberWatch()
-
-
-class Batcher:
-    """Gathers the calls made within `window` seconds into one call of `many`.
-
-    A thousand sockets rechecking their officers every few seconds then cost
-    a few queries per window, not a few per socket.
-    """
-
-    def __init__(self, many, window: float = 0.05) -> None:
-        self.many = many
-        self.window = window
-        self.pending: dict = {}
-        self.flusher: asyncio.Task | None = None
-
-    async def __call__(self, key):
-        future = asyncio.get_running_loop().create_future()
-        self.pending.setdefault(key, []).append(future)
-        if self.flusher is None:
-            self.flusher = asyncio.create_task(self._flush())
-        return await future
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(self.window)
-        pending, self.pending, self.flusher = self.pending, {}, None
-        try:
-            results = await database_sync_to_async(self.many)(list(pending))
-        except Exception as exc:
-            for futures in pending.values():
-                for future in futures:
-                    if not future.done():
-                        future.set_exception(exc)
-            return
-        for key, futures in pending.items():
-            for future in futures:
-                if not future.done():
-                    future.set_result(results.get(key))
-
-
-_batchers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def batcher_for(many) -> Batcher:
-    """This event loop's batcher of `many`."""
-    loop = asyncio.get_running_loop()
-    batchers = _batchers.setdefault(loop, {})
-    if many not in batchers:
-        batchers[many] = Batcher(many)
-    return batchers[many]
+__all__ = [
+    "CLOSE_FORBIDDEN",
+    "CLOSE_NOT_FOUND",
+    "CLOSE_RECONNECT",
+    "CLOSE_TOO_MANY",
+    "CLOSE_TOO_SLOW",
+    "CLOSE_UNAUTHENTICATED",
+    "CLOSE_UNAVAILABLE",
+    "OUTBOX_SIZE",
+    "Batcher",
+    "CommandCentreConsumer",
+    "batcher_for",
+    "encoded",
+    "subscriber_watch",
+]
 
 
 async def _close_unavailable(receive, send, seen: set[str]) -> None:
