@@ -1,6 +1,6 @@
 """Writes of the intelligence phase: indicators, their running counts, scored parcels.
 
-Imports have their own module (imports.py); scoring (a read that records what it
+Imports have their own package (imports/); scoring (a read that records what it
 flagged) is in scoring.py and writes through `scored_parcels_record` here.
 """
 
