@@ -131,26 +131,27 @@ def route(ind: int, params: dict) -> Test:
     return test
 
 
-@rule(K.CARRIER)
-def carrier(ind: int, params: dict) -> Test:
-    pattern = _phrase_re(params["carriers"])
+def _words_in(
+    param: str, label: str, text_of: Callable[[ParcelFacts], str]
+) -> Callable[[int, dict], Test]:
+    """The rule of a kind that fires on its words in one text of the parcel."""
 
-    def test(f: ParcelFacts, e: Evidence) -> Fired | None:
-        found = _found(pattern, f.carrier)
-        return Fired(ind, [f"carrier: {', '.join(found)}"]) if found else None
+    def make(ind: int, params: dict) -> Test:
+        pattern = _phrase_re(params[param])
 
-    return test
+        def test(f: ParcelFacts, e: Evidence) -> Fired | None:
+            found = _found(pattern, text_of(f))
+            return Fired(ind, [f"{label}: {', '.join(found)}"]) if found else None
+
+        return test
+
+    return make
 
 
-@rule(K.DECLARED_CONTENT)
-def declared_content(ind: int, params: dict) -> Test:
-    pattern = _phrase_re(params["words"])
-
-    def test(f: ParcelFacts, e: Evidence) -> Fired | None:
-        found = _found(pattern, f.content)
-        return Fired(ind, [f"declared content: {', '.join(found)}"]) if found else None
-
-    return test
+carrier = rule(K.CARRIER)(_words_in("carriers", "carrier", lambda f: f.carrier))
+declared_content = rule(K.DECLARED_CONTENT)(
+    _words_in("words", "declared content", lambda f: f.content)
+)
 
 
 @rule(K.WEIGHT_RANGE)
