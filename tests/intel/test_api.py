@@ -46,6 +46,27 @@ def test_upload_api_imports_the_file_and_shows_the_run_and_its_matches(
     assert [r["id"] for r in listing["results"]] == [run_id]
 
 
+def test_a_file_larger_than_the_limit_is_refused_by_the_api_and_nothing_is_queued(
+    world, analyst, api_client, settings, django_capture_on_commit_callbacks
+):
+    # given a limit of 10 bytes
+    settings.INTEL_UPLOAD_MAX_BYTES = 10
+    upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1).encode())
+
+    # when the analyst uploads a larger file
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_client(analyst).post(
+            f"/api/v1/operations/{world.operation.pk}/imports/",
+            {"file": upload},
+            format="multipart",
+        )
+
+    # then it is refused with the limit, and no run is recorded or queued
+    assert response.status_code == 400
+    assert response.json() == {"file": ["Larger than 10 bytes: use manage.py import_seizures."]}
+    assert (ImportRun.objects.count(), len(callbacks)) == (0, 0)
+
+
 def test_officers_may_not_import_or_define_indicators_and_nothing_changes(world, api_client):
     client = api_client(world.gr_officer)
     upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1).encode())
