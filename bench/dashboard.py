@@ -23,33 +23,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 BUDGET_MS = 300.0
-COUNTRIES = [
-    "AT",
-    "AL",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "GR",
-    "ES",
-    "FI",
-    "FR",
-    "HU",
-    "IE",
-    "LT",
-    "LU",
-    "NL",
-    "PT",
-    "RO",
-    "SE",
-    "GB",
-    "CH",
-    "NO",
-    "MK",
-    "US",
-]
 KINDS = ["check"] * 70 + ["update"] * 15 + ["intel"] * 10 + ["hit"] * 5
 HANDLINGS = ["green"] * 80 + ["amber"] * 12 + ["clear"] * 4 + ["amber+strict"] * 3 + ["red"]
 CATEGORIES = ["firearm", "firearm_part", "ammunition", "other_weapon", "other"]
@@ -85,6 +58,7 @@ def _fill(reports: int, seed: int):
         room_get_or_create,
         room_member_add,
     )
+    from apps.reports.management.commands.load_demo import COUNTRIES
     from apps.reports.models import Report, Seizure
 
     if Operation.objects.filter(code_name="BENCH DASHBOARD").exists():

@@ -50,7 +50,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("apps.intel.urls")),
-    path("", include("apps.intel.web_urls")),
     path("", include("apps.web.urls")),
 ]
 

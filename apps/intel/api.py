@@ -1,9 +1,7 @@
 """REST edge of the intel app: parse, call one service or selector, serialize."""
 
-import hashlib
 import logging
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.events import enqueue_on_commit
 from apps.core.formats import iso
 from apps.core.pagination import Pagination
 from apps.core.parsers import JSONParser
@@ -23,7 +20,6 @@ from apps.reports.disclosure import match_for
 from apps.reports.selectors import viewer_for
 
 from . import serializers as s
-from .imports import import_run_start
 from .inputs import ImportOptionsInput, parse_input
 from .payloads import import_run_payload, indicator_payload
 from .scoring import MAX_BATCH, parcels_score
@@ -41,11 +37,9 @@ from .services import (
     indicator_update,
     officer_may_analyse,
 )
-from .sources import detect_format
-from .tasks import import_upload_task
+from .uploads import import_upload_start
 
 audit = logging.getLogger("commandcentre.audit")
-UPLOAD_MAX_BYTES = getattr(settings, "INTEL_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
 
 def _operation(request: Request, operation_id: int):
@@ -178,31 +172,18 @@ class ImportListView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["Attach the file as `file`."]}, status=400)
-        if upload.size > UPLOAD_MAX_BYTES:
-            return Response(
-                {
-                    "file": [
-                        f"Larger than {UPLOAD_MAX_BYTES} bytes: use `manage.py import_seizures`."
-                    ]
-                },
-                status=400,
-            )
         options, errors = parse_input(
             ImportOptionsInput, {k: v for k, v in request.data.items() if k != "file"}
         )
         if errors:
             return Response(errors, status=400)
-        content = upload.read()
-        run = import_run_start(
+        run = import_upload_start(
             operation=operation,
             officer=request.user,
-            name=options["name"] or upload.name or "upload",
-            file_format=detect_format(upload.name or "", content[:64]),
-            sha256=hashlib.sha256(content).hexdigest(),
+            upload=upload,
+            name=options["name"],
             room_id=options["room"],
-            source=content,
         )
-        enqueue_on_commit(import_upload_task, run.pk)
         run.refresh_from_db()
         return Response(import_run_payload(run), status=status.HTTP_202_ACCEPTED)
 

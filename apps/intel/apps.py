@@ -12,4 +12,6 @@ class IntelConfig(AppConfig):
         from .services import effectiveness_record_saved
 
         on_report_saved("intel.effectiveness", effectiveness_record_saved)
-        imports.register_tasks(match_batch=tasks.match_imported_reports_task)
+        imports.register_tasks(
+            match_batch=tasks.match_imported_reports_task, upload=tasks.import_upload_task
+        )

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
-from .views import dashboard, operations, pages, signin
+from .views import dashboard, intel, operations, pages, signin
 
 urlpatterns = [
     path("login/", signin.SignInView.as_view(), name="login"),
@@ -50,4 +50,12 @@ urlpatterns = [
         dashboard.results_csv,
         name="results-csv",
     ),
+    path("operations/<int:operation_id>/indicators/", intel.indicators, name="intel-indicators"),
+    path(
+        "indicators/<int:indicator_id>/toggle/",
+        intel.indicator_toggle,
+        name="intel-indicator-toggle",
+    ),
+    path("operations/<int:operation_id>/imports/", intel.imports, name="intel-imports"),
+    path("imports/<int:run_id>/", intel.import_detail, name="intel-import"),
 ]

@@ -209,3 +209,27 @@ def test_no_template_or_script_needs_inline_code_or_styles():
 
     # then there is none
     assert found == []
+
+
+def test_a_form_body_where_json_is_expected_is_a_415(world, api_as):
+    response = api_as(world.gr_officer).post(
+        f"/api/v1/rooms/{world.postal.pk}/reports/", {"client_id": "x", "kind": "update"}
+    )
+    assert response.status_code == 415
+
+
+def test_a_nul_in_a_json_string_is_a_field_error(world, api_as):
+    from tests.factories import report_data
+
+    response = api_as(world.gr_officer).post(
+        f"/api/v1/rooms/{world.postal.pk}/reports/",
+        report_data("update", body="a\x00b"),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "body" in response.json()
+
+
+def test_a_nul_in_the_sign_in_form_of_the_token_endpoint_is_refused_not_a_crash(world, client):
+    response = client.post("/api/v1/auth/token/", {"username": "gr\x00officer", "password": "x"})
+    assert response.status_code == 400

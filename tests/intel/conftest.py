@@ -50,16 +50,3 @@ def indicator(world, analyst):
         )
 
     return _make
-
-
-@pytest.fixture
-def api_client():
-    """api_client(officer) -> an APIClient that sends the officer's token."""
-    from rest_framework.test import APIClient
-
-    def _client(officer) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {officer.auth_token.key}")
-        return client
-
-    return _client

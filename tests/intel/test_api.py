@@ -13,9 +13,9 @@ MATCHING_INTEL = (
 
 
 def test_upload_api_imports_the_file_and_shows_the_run_and_its_matches(
-    world, analyst, api_client, django_capture_on_commit_callbacks
+    world, analyst, api_as, django_capture_on_commit_callbacks
 ):
-    client = api_client(analyst)
+    client = api_as(analyst)
     upload = SimpleUploadedFile(
         "earlier.csv", (HEADER + GOOD_1 + BAD_WEIGHT + MATCHING_INTEL).encode()
     )
@@ -46,8 +46,29 @@ def test_upload_api_imports_the_file_and_shows_the_run_and_its_matches(
     assert [r["id"] for r in listing["results"]] == [run_id]
 
 
-def test_officers_may_not_import_or_define_indicators_and_nothing_changes(world, api_client):
-    client = api_client(world.gr_officer)
+def test_a_file_larger_than_the_limit_is_refused_by_the_api_and_nothing_is_queued(
+    world, analyst, api_as, settings, django_capture_on_commit_callbacks
+):
+    # given a limit of 10 bytes
+    settings.INTEL_UPLOAD_MAX_BYTES = 10
+    upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1).encode())
+
+    # when the analyst uploads a larger file
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_as(analyst).post(
+            f"/api/v1/operations/{world.operation.pk}/imports/",
+            {"file": upload},
+            format="multipart",
+        )
+
+    # then it is refused with the limit, and no run is recorded or queued
+    assert response.status_code == 400
+    assert response.json() == {"file": ["Larger than 10 bytes: use manage.py import_seizures."]}
+    assert (ImportRun.objects.count(), len(callbacks)) == (0, 0)
+
+
+def test_officers_may_not_import_or_define_indicators_and_nothing_changes(world, api_as):
+    client = api_as(world.gr_officer)
     upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1).encode())
 
     imported = client.post(
@@ -59,17 +80,15 @@ def test_officers_may_not_import_or_define_indicators_and_nothing_changes(world,
         format="json",
     )
     listed = client.get(f"/api/v1/operations/{world.operation.pk}/imports/")
-    outsider = api_client(world.fr_officer).get(
-        f"/api/v1/operations/{world.operation.pk}/indicators/"
-    )
+    outsider = api_as(world.fr_officer).get(f"/api/v1/operations/{world.operation.pk}/indicators/")
 
     assert (imported.status_code, defined.status_code, listed.status_code) == (403, 403, 403)
     assert outsider.status_code == 404
     assert (ImportRun.objects.count(), Indicator.objects.count()) == (0, 0)
 
 
-def test_indicator_api_create_patch_and_errors(world, analyst, api_client):
-    client = api_client(analyst)
+def test_indicator_api_create_patch_and_errors(world, analyst, api_as):
+    client = api_as(analyst)
     url = f"/api/v1/operations/{world.operation.pk}/indicators/"
 
     bad = client.post(url, {"name": "x", "kind": "carrier", "params": {}}, format="json")

@@ -102,15 +102,13 @@ def test_checks_and_hits_on_flagged_parcels_count_for_the_indicators_that_flagge
     )
 
 
-def test_indicators_api_shows_the_counts_and_hit_rate(world, indicator, scan, control, api_client):
+def test_indicators_api_shows_the_counts_and_hit_rate(world, indicator, scan, control, api_as):
     us = indicator("origin_country", {"countries": ["US"]}, name="US origin", weight=20)
     scan(world.gr_officer, PARCEL, LIGHT_US)
     control(world.gr_officer, world.postal, "check", "RR123456785US", outcome="clear")
     control(world.gr_officer, world.postal, "hit", "RR000000014US")
 
-    response = api_client(world.bg_officer).get(
-        f"/api/v1/operations/{world.operation.pk}/indicators/"
-    )
+    response = api_as(world.bg_officer).get(f"/api/v1/operations/{world.operation.pk}/indicators/")
 
     assert response.status_code == 200
     (shown,) = response.data
@@ -118,10 +116,10 @@ def test_indicators_api_shows_the_counts_and_hit_rate(world, indicator, scan, co
     assert shown["stats"] == {"flagged": 2, "checked": 2, "hits": 1, "hit_rate": 0.5}
 
 
-def test_a_scan_without_record_flags_nothing(world, indicator, api_client):
+def test_a_scan_without_record_flags_nothing(world, indicator, api_as):
     us = indicator("origin_country", {"countries": ["US"]})
 
-    response = api_client(world.gr_officer).post(
+    response = api_as(world.gr_officer).post(
         f"/api/v1/operations/{world.operation.pk}/score/?record=0", PARCEL, format="json"
     )
 

@@ -207,15 +207,15 @@ def test_only_analysts_and_coordinators_of_participants_define_indicators(world)
     assert made.params == {"countries": ["US"]}
 
 
-def test_score_api_single_and_batch(world, analyst, indicator, api_client):
+def test_score_api_single_and_batch(world, analyst, indicator, api_as):
     indicator("origin_country", {"countries": ["US"]}, name="US origin", weight=20)
-    client = api_client(world.gr_officer)
+    client = api_as(world.gr_officer)
     url = f"/api/v1/operations/{world.operation.pk}/score/"
 
     single = client.post(url, dict(PARCEL, ref="scan-1"), format="json")
     batch = client.post(url, {"parcels": [PARCEL, PLAIN, {"weight_g": -1}]}, format="json")
     invalid = client.post(url, {"weight_g": "heavy"}, format="json")
-    outsider = api_client(world.fr_officer).post(url, PARCEL, format="json")
+    outsider = api_as(world.fr_officer).post(url, PARCEL, format="json")
 
     assert single.status_code == 200
     assert (single.data["ref"], single.data["tracking_number"], single.data["score"]) == (

@@ -1,4 +1,4 @@
-"""Template helpers of the pages: the header's alert count, flags, UTC times."""
+"""Template helpers of the pages: the header's alert count, who analyses, flags, UTC times."""
 
 from datetime import datetime
 
@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from apps.intel.services import officer_may_analyse
 
 from .. import selectors
 
@@ -19,6 +21,12 @@ def new_alert_count(context) -> int:
     if not user.is_authenticated:
         return 0
     return selectors.new_alert_count(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_analyse(context, operation) -> bool:
+    """Whether the signed-in officer is an analyst or coordinator of the operation."""
+    return officer_may_analyse(context["request"].user, operation)
 
 
 @register.filter

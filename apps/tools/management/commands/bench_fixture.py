@@ -14,34 +14,7 @@ from apps.operations.services import (
     room_get_or_create,
     room_member_add,
 )
-
-COUNTRIES = [
-    "AT",
-    "AL",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "GR",
-    "ES",
-    "FI",
-    "FR",
-    "HU",
-    "IE",
-    "LT",
-    "LU",
-    "NL",
-    "PT",
-    "RO",
-    "SE",
-    "GB",
-    "CH",
-    "NO",
-    "MK",
-    "US",
-]
+from apps.reports.management.commands.load_demo import COUNTRIES
 
 
 class Command(BaseCommand):

@@ -1,7 +1,5 @@
 """The analysts' pages: risk indicators with their effectiveness, imports of earlier seizures."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,13 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.core.events import enqueue_on_commit
-from apps.operations.selectors import rooms_of
-
-from .forms import ImportForm, IndicatorForm
-from .imports import import_run_start
-from .payloads import indicator_payload
-from .selectors import (
+from apps.intel.payloads import indicator_payload
+from apps.intel.selectors import (
     import_run_for,
     import_runs_of,
     indicator_counts_for,
@@ -23,17 +16,17 @@ from .selectors import (
     indicators_of,
     operation_of,
 )
-from .services import (
+from apps.intel.services import (
     IntelInvalid,
     IntelRefused,
     indicator_create,
     indicator_update,
     officer_may_analyse,
 )
-from .sources import detect_format
-from .tasks import import_upload_task
+from apps.intel.uploads import import_upload_start
+from apps.operations.selectors import rooms_of
 
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+from ..forms import ImportForm, IndicatorForm
 
 
 def _operation(request: HttpRequest, operation_id: int):
@@ -73,7 +66,7 @@ def indicators(request: HttpRequest, operation_id: int) -> HttpResponse:
     rows = [indicator_payload(i, counts) for i in indicators_of(request.user, operation)]
     return render(
         request,
-        "intel/indicators.html",
+        "web/intel/indicators.html",
         {"operation": operation, "indicators": rows, "form": form, "may_edit": may_edit},
     )
 
@@ -104,31 +97,23 @@ def imports(request: HttpRequest, operation_id: int) -> HttpResponse:
     rooms = rooms_of(request.user).filter(operation=operation)
     form = ImportForm(request.POST or None, request.FILES or None, rooms=rooms)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
-            form.add_error("file", _("Too large for the page: use manage.py import_seizures."))
+        try:
+            run = import_upload_start(
+                operation=operation,
+                officer=request.user,
+                upload=form.cleaned_data["file"],
+                name=form.cleaned_data["name"],
+                room_id=form.cleaned_data["room"],
+            )
+        except IntelInvalid as exc:
+            _form_errors(form, exc.errors)
+        except IntelRefused as exc:
+            form.add_error(None, exc.message)
         else:
-            content = upload.read()
-            try:
-                run = import_run_start(
-                    operation=operation,
-                    officer=request.user,
-                    name=form.cleaned_data["name"] or upload.name,
-                    file_format=detect_format(upload.name, content[:64]),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    room_id=form.cleaned_data["room"],
-                    source=content,
-                )
-            except IntelInvalid as exc:
-                _form_errors(form, exc.errors)
-            except IntelRefused as exc:
-                form.add_error(None, exc.message)
-            else:
-                enqueue_on_commit(import_upload_task, run.pk)
-                return redirect("intel-import", run_id=run.pk)
+            return redirect("intel-import", run_id=run.pk)
     runs = import_runs_of(request.user, operation)[:50]
     return render(
-        request, "intel/imports.html", {"operation": operation, "form": form, "runs": runs}
+        request, "web/intel/imports.html", {"operation": operation, "form": form, "runs": runs}
     )
 
 
@@ -138,4 +123,4 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = import_run_for(request.user, run_id)
     if run is None:
         raise Http404(_("No such import."))
-    return render(request, "intel/import.html", {"run": run, "operation": run.operation})
+    return render(request, "web/intel/import.html", {"run": run, "operation": run.operation})

@@ -5,9 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.intel.models import ImportRun, ImportStatus, Indicator
 
-from .test_imports import BAD_WEIGHT, GOOD_1, HEADER
+from ..intel import conftest as intel
+from ..intel.test_imports import BAD_WEIGHT, GOOD_1, HEADER
 
-pytestmark = pytest.mark.urls("tests.intel.urls")
+# the intel tests' fixtures: an analyst of the operation and the indicators they define
+analyst = intel.analyst
+indicator = intel.indicator
 
 
 def test_an_analyst_adds_an_indicator_in_the_page_and_sees_its_counts(world, analyst, client):
@@ -60,3 +63,42 @@ def test_uploading_a_file_in_the_page_imports_it_and_lists_the_rejected_rows(
     assert "parcel.weight_g: Ensure this value is greater than or equal to 1." in page
     listing = client.get(f"/operations/{world.operation.pk}/imports/").content.decode()
     assert "earlier.csv" in listing
+
+
+def test_a_file_larger_than_the_limit_is_refused_in_the_page_and_nothing_is_queued(
+    world, analyst, client, settings, django_capture_on_commit_callbacks
+):
+    # given a limit of 10 bytes
+    settings.INTEL_UPLOAD_MAX_BYTES = 10
+    client.force_login(analyst)
+    upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1).encode())
+
+    # when the analyst uploads a larger file
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/operations/{world.operation.pk}/imports/", {"file": upload})
+
+    # then the form names the limit, and no run is recorded or queued
+    assert response.status_code == 200
+    assert "Larger than 10 bytes: use manage.py import_seizures." in response.content.decode()
+    assert (ImportRun.objects.count(), len(callbacks)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("analyst", True), ("coordinator", True), ("gr_officer", False)]
+)
+def test_the_operation_nav_links_the_intel_pages_for_analysts_and_coordinators(
+    world, analyst, client, who, shown
+):
+    # given an analyst, a coordinator of the operation and an officer taking part
+    officer = analyst if who == "analyst" else getattr(world, who)
+    client.force_login(officer)
+
+    # when each opens the operation's overview
+    page = client.get(f"/operations/{world.operation.pk}/").content.decode()
+
+    # then only the analyst and the coordinator see the links to indicators and imports
+    links = (
+        f'href="/operations/{world.operation.pk}/indicators/"' in page,
+        f'href="/operations/{world.operation.pk}/imports/"' in page,
+    )
+    assert links == (shown, shown)
