@@ -128,7 +128,7 @@ if REDIS_URL:
         "default": {
             # Pub/sub: one message per group per server process, decoded once
             # there and handed to every local socket. It has no capacity limit,
-            # so each socket bounds its own outbox (see apps/core/sockets.py).
+            # so each socket bounds its own outbox (see apps/core/sockets/).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
