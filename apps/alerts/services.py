@@ -44,7 +44,9 @@ def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> lis
     `viewers` caches each officer's visibility facts across the matches of one run.
     """
     viewers = {} if viewers is None else viewers
-    officers = officers_concerned(match)
+    # Two reports of one author tell that author nothing new: no alert for their own pair.
+    own = match.report_a.author_id if match.report_a.author_id == match.report_b.author_id else None
+    officers = [o for o in officers_concerned(match) if o.pk != own]
     # The match was created in this transaction, so none of these exist yet.
     alerts = Alert.objects.bulk_create([Alert(officer=o, match=match) for o in officers])
     viewers.update(viewers_for([o for o in officers if o.pk not in viewers]))

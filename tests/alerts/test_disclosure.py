@@ -102,3 +102,15 @@ def test_a_coordinator_role_elsewhere_is_told_nothing(world, post):
     # then
     assert not Alert.objects.filter(officer=outsider).exists()
     assert Alert.objects.filter(officer=world.coordinator).count() == 1
+
+
+def test_an_officer_is_not_alerted_about_a_pair_of_their_own_reports(world, post):
+    # given: GR posts the same phone twice; BG posts it once
+    first = post(world.gr_officer, world.postal, "intel", body="Phone +306941234567.")
+    post(world.gr_officer, world.postal, "intel", body="Again +306941234567.")
+
+    # then: GR's own pair alerts the others concerned (liaison, coordinator), not GR
+    concerned = set(
+        Alert.objects.filter(match__report_a=first).values_list("officer__username", flat=True)
+    )
+    assert concerned == {"gr.liaison", "coordinator"}
