@@ -57,10 +57,15 @@ def operations_coordinated_by(officer: Officer) -> QuerySet[Operation]:
 # Who may open an operation's dashboard and results: its coordinators, and the
 # liaison officers of the agencies taking part (they brief their national
 # authorities). What each of them sees there is still cut to what they may read.
+def watched_operation_ids(officer: Officer) -> frozenset[int]:
+    """Every operation whose dashboard and results `officer` may open (see above)."""
+    if officer.role == Role.LIAISON:
+        return operation_ids_of(officer)
+    return coordinated_operation_ids(officer)
+
+
 def may_watch_operation(officer: Officer, operation_id: int) -> bool:
-    if operation_coordinated_by(officer, operation_id):
-        return True
-    return officer.role == Role.LIAISON and operation_id in operation_ids_of(officer)
+    return operation_id in watched_operation_ids(officer)
 
 
 def may_start_operations(officer: Officer) -> bool:

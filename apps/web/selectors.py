@@ -21,9 +21,9 @@ from apps.operations.events import room_group
 from apps.operations.models import Operation, Participation, Room
 from apps.operations.selectors import (
     coordinated_operation_ids,
-    may_watch_operation,
     operations_of,
     rooms_of,
+    watched_operation_ids,
 )
 from apps.reports.models import Kind, Report
 from apps.reports.payloads import report_payload
@@ -56,12 +56,13 @@ def home_operations(officer: Officer) -> list[OperationRooms]:
     for room in rooms_of(officer).order_by("operation_id", "id"):
         rooms.setdefault(room.operation_id, []).append(room)
     coordinated = coordinated_operation_ids(officer)
+    watched = watched_operation_ids(officer)
     return [
         OperationRooms(
             op,
             rooms.get(op.pk, []),
             coordinates=op.pk in coordinated,
-            watches=may_watch_operation(officer, op.pk),
+            watches=op.pk in watched,
         )
         for op in operations
     ]

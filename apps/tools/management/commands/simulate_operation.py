@@ -25,7 +25,7 @@ from django.db import transaction
 from apps.accounts.models import AgencyKind, Officer, Role
 from apps.accounts.services import token_issue
 from apps.operations.models import Operation, Phase, Room
-from apps.tools.simulation import Hub, Plan, Simulation, multipart
+from apps.tools.simulation import Http, Hub, Plan, Simulation, multipart
 from apps.tools.synthetic import Generator, write_rows
 
 INDICATORS = [
@@ -217,8 +217,6 @@ class Command(BaseCommand):
 
     # -- over the network
     async def _run(self, plan: Plan, generator: Generator, earlier: int) -> dict:
-        from apps.tools.simulation import Http
-
         analyst = Http(plan.url, plan.analyst_token, plan.origin)
         intel = {}
         if earlier:
