@@ -6,12 +6,12 @@ class CrossmatchConfig(AppConfig):
     label = "crossmatch"
 
     def ready(self) -> None:
-        from apps.reports.hooks import on_report_saved
+        from apps.reports.hooks import on_reports_saved
 
-        from .services import names_index_add_report
-        from .tasks import match_report_on_commit
+        from .services import names_index_add_reports
+        from .tasks import match_reports_on_commit
 
         # The name index is written in the report's transaction, so two reports
         # matched at the same time always find each other from one side or the other.
-        on_report_saved("crossmatch.names", names_index_add_report)
-        on_report_saved("crossmatch.match", match_report_on_commit)
+        on_reports_saved("crossmatch.names", names_index_add_reports)
+        on_reports_saved("crossmatch.match", match_reports_on_commit)

@@ -21,10 +21,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.reports.hooks import SavedReport
+from apps.reports.hooks import SavedBatch
 from apps.reports.models import Party, Report, Selector
 from apps.reports.normalise import InvalidSelector, normalise
 from apps.reports.selectors import with_details
+from apps.reports.write import store_rows
 
 from . import hooks
 from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
@@ -209,21 +210,6 @@ def party_keys(
     return sorted(rows)
 
 
-def name_keys_for_parties(report: Report, parties: list[Party]) -> list[NameKey]:
-    """Blocking keys of the people, addresses and companies a report names."""
-    return [
-        NameKey(report=report, party=party, entity=entity, key=key)
-        for party in parties
-        for entity, key in party_keys(
-            name=party.name,
-            date_of_birth=party.date_of_birth,
-            address=party.address,
-            company=party.company,
-            country=report.country_id,
-        )
-    ]
-
-
 def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
     """Count the tokens of newly stored (name, country) pairs, with upserts that add."""
     tokens: dict[str, int] = {}
@@ -245,15 +231,36 @@ def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
         )
 
 
-def names_index_add_report(saved: SavedReport) -> None:
-    """The report-write hook (see CrossmatchConfig.ready)."""
-    names_index_add(saved.report, saved.parties)
+def names_index_add_reports(batch: SavedBatch) -> None:
+    """The report-write hook: blocking keys and token counts of every party the batch names.
 
-
-def names_index_add(report: Report, parties: list[Party]) -> None:
-    """Everything fuzzy matching needs about the people, addresses and companies of a report."""
-    NameKey.objects.bulk_create(name_keys_for_parties(report, parties), ignore_conflicts=True)
-    name_token_counts_add([(p.name, report.country_id) for p in parties])
+    Keys made ahead (an import's worker processes) are used as given; the rows go in
+    with the batch's storage backend, in index order.
+    """
+    rows = []
+    names: list[tuple[str, str | None]] = []
+    for report in batch.reports:
+        made = report.party_keys
+        for index, party in enumerate(report.parties):
+            keys = (
+                made[index]
+                if made is not None
+                else party_keys(
+                    name=party.name,
+                    date_of_birth=party.date_of_birth,
+                    address=party.address,
+                    company=party.company,
+                    country=report.country_id,
+                )
+            )
+            rows += [
+                {"report_id": report.id, "party_id": party.id, "entity": entity, "key": key}
+                for entity, key in sorted(set(keys))
+            ]
+            names.append((party.name, report.country_id))
+    rows.sort(key=lambda row: (row["entity"], row["key"]))
+    store_rows(NameKey, rows, batch.storage)
+    name_token_counts_add(names)
 
 
 def _token_frequency(names: list[tuple[str, str | None]]):

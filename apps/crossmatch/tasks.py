@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from apps.core.events import enqueue_on_commit
-from apps.reports.hooks import SavedReport
+from apps.reports.hooks import SavedBatch
 from apps.reports.models import Report
 
 from .services import report_match
@@ -47,6 +47,11 @@ def sweep_unmatched_reports_task(older_than_seconds: int = 60, limit: int = 1000
     return len(ids)
 
 
-def match_report_on_commit(saved: SavedReport) -> None:
-    """The report-write hook: match the report once it is committed."""
-    enqueue_on_commit(match_report_task, saved.report.pk)
+def match_reports_on_commit(batch: SavedBatch) -> None:
+    """The report-write hook: match each live report once it is committed.
+
+    An import's batches (`match_each` off) are matched by its own tasks.
+    """
+    if batch.match_each:
+        for report in batch.reports:
+            enqueue_on_commit(match_report_task, report.id)

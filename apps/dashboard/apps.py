@@ -6,8 +6,8 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self) -> None:
-        from apps.reports.hooks import on_report_saved
+        from apps.reports.hooks import on_reports_saved
 
-        from .services import totals_add_report
+        from .services import totals_add_reports
 
-        on_report_saved("dashboard.totals", totals_add_report)
+        on_reports_saved("dashboard.totals", totals_add_reports)

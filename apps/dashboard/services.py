@@ -1,5 +1,6 @@
 """Writes of the running totals: upserts that add, never read-then-write."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
@@ -7,7 +8,7 @@ from typing import Protocol
 from django.db import connection
 
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
-from apps.reports.hooks import SavedReport
+from apps.reports.hooks import SavedBatch
 from apps.reports.models import Kind, Outcome
 
 from . import events
@@ -20,16 +21,24 @@ CounterRow = tuple[int, str, str, str, str, int]
 
 
 class Countable(Protocol):
-    """What the totals read of a report: a saved Report, or an import's row of columns."""
+    """What the totals read of a report: a saved Report, or the write path's StoredReport."""
 
-    room_id: int
-    agency_id: int
-    country_id: str
-    kind: str
-    handling: str
-    checks_count: int | None
-    outcome: str
-    created_at: datetime
+    @property
+    def room_id(self) -> int: ...
+    @property
+    def agency_id(self) -> int: ...
+    @property
+    def country_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def handling(self) -> str: ...
+    @property
+    def checks_count(self) -> int | None: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 def report_is_hit(report: Countable) -> bool:
@@ -91,19 +100,19 @@ def counters_add(operation_id: int, rows: list[CounterRow]) -> None:
         cursor.executemany(sql, sorted((operation_id, *row) for row in rows))
 
 
-def counters_add_report(report, seizures: Iterable) -> list[CounterRow]:
-    """Count a saved report in every total it belongs to; returns the rows to publish."""
-    rows = report_counter_rows(report, seizures)
-    counters_add(report.room.operation_id, rows)
-    return rows
-
-
 def operation_wide_rows(scope: str, key: str, metrics: dict[str, int]) -> list[CounterRow]:
     """Totals that come from no report (an indicator's flagged parcels): for every participant."""
     return [(0, AUDIENCE_OPERATION, scope, key, m, n) for m, n in metrics.items() if n]
 
 
-def totals_add_report(saved: SavedReport) -> None:
-    """The report-write hook: count the report, and tell the dashboards once committed."""
-    rows = counters_add_report(saved.report, saved.seizures)
-    events.stats_delta_on_commit(saved.report.room.operation_id, rows)
+def totals_add_reports(batch: SavedBatch) -> None:
+    """The report-write hook: count the batch in one upsert; tell the dashboards once committed."""
+    summed: dict[tuple[int, str, str, str, str], int] = defaultdict(int)
+    for report in batch.reports:
+        for room, audience, scope, key, metric, amount in report_counter_rows(
+            report, report.seizures
+        ):
+            summed[room, audience, scope, key, metric] += amount
+    rows: list[CounterRow] = [(*where, amount) for where, amount in sorted(summed.items())]
+    counters_add(batch.operation_id, rows)
+    events.stats_delta_on_commit(batch.operation_id, rows)

@@ -6,12 +6,12 @@ class IntelConfig(AppConfig):
     label = "intel"
 
     def ready(self) -> None:
-        from apps.reports.hooks import on_report_saved
+        from apps.reports.hooks import on_reports_saved
 
         from . import imports, tasks
-        from .services import effectiveness_record_saved
+        from .services import effectiveness_record_reports
 
-        on_report_saved("intel.effectiveness", effectiveness_record_saved)
+        on_reports_saved("intel.effectiveness", effectiveness_record_reports)
         imports.register_tasks(
             match_batch=tasks.match_imported_reports_task, upload=tasks.import_upload_task
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -18,8 +17,8 @@ from apps.dashboard.services import counters_add, report_is_hit
 from apps.operations.models import Operation
 from apps.operations.selectors import operation_coordinated_by, operations_of
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
-from apps.reports.hooks import SavedReport
-from apps.reports.models import Kind, Report
+from apps.reports.hooks import SavedBatch, StoredReport
+from apps.reports.models import Kind
 from apps.reports.normalise import InvalidSelector, SelectorType, normalise
 
 from . import events
@@ -118,7 +117,10 @@ def indicator_update(*, indicator: Indicator, officer: Officer, data: object) ->
 
 
 def indicator_stats_add(
-    operation_id: int, deltas: dict[int, dict[str, int]], *, report: Report | None = None
+    operation_id: int,
+    deltas: dict[int, dict[str, int]],
+    *,
+    report: StoredReport | None = None,
 ) -> None:
     """Add {indicator_id: {"flagged"|"checked"|"hits": n}} to the running counts.
 
@@ -233,51 +235,51 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     indicator_stats_add(operation_id, deltas)
 
 
-def effectiveness_record_saved(saved: SavedReport) -> None:
-    """The report-write hook (see IntelConfig.ready)."""
-    effectiveness_record_report(saved.report)
+def effectiveness_record_reports(batch: SavedBatch) -> None:
+    """The report-write hook: checks and hits on scored parcels count for their indicators.
 
-
-def effectiveness_record_report(report: Report) -> None:
-    """A check or hit on a scored parcel counts for every indicator that flagged it.
-
-    Called by the report write path, in its transaction, after the report and
-    its parcel are saved. One indexed lookup when the parcel was never scored.
-    A parcel counts once as checked and once as a hit, however many reports.
+    Runs in the write's transaction, after the reports and parcels are stored: one
+    indexed lookup for the batch's tracking numbers (none when no report is a check
+    or hit on a parcel). A parcel counts once as checked and once as a hit, however
+    many reports; the reports of a batch count in their order, as if posted one by one.
     """
-    if report.kind not in (Kind.CHECK, Kind.HIT):
+    wanted: list[tuple[StoredReport, str]] = []
+    for report in batch.reports:
+        if report.kind not in (Kind.CHECK, Kind.HIT) or not report.tracking_number:
+            continue
+        try:
+            number = normalise(SelectorType.TRACKING_NUMBER, report.tracking_number)[:64]
+        except InvalidSelector:
+            continue
+        wanted.append((report, number))
+    if not wanted:
         return
-    try:
-        parcel = report.parcel
-    except ObjectDoesNotExist:
-        return
-    if not parcel.tracking_number:
-        return
-    try:
-        number = normalise(SelectorType.TRACKING_NUMBER, parcel.tracking_number)[:64]
-    except InvalidSelector:
-        return
-    operation_id = report.room.operation_id
-    scored = (
-        ScoredParcel.objects.filter(operation_id=operation_id, tracking_number=number)
-        .values_list("pk", "indicator_ids")
-        .first()
-    )
-    if scored is None:
-        return
-    pk, indicator_ids = scored
+    scored = {
+        number: (pk, indicator_ids)
+        for pk, number, indicator_ids in ScoredParcel.objects.filter(
+            operation_id=batch.operation_id, tracking_number__in={n for _, n in wanted}
+        ).values_list("pk", "tracking_number", "indicator_ids")
+    }
+    for report, number in wanted:
+        if number in scored:
+            _effectiveness_record(batch.operation_id, *scored[number], report)
+
+
+def _effectiveness_record(
+    operation_id: int, pk: int, indicator_ids: list[int], report: StoredReport
+) -> None:
     now = timezone.now()
     checked = ScoredParcel.objects.filter(pk=pk, checked_at__isnull=True).update(
-        checked_at=now, checked_report=report
+        checked_at=now, checked_report_id=report.id
     )
-    hit = 0
+    hits = 0
     if report_is_hit(report):
-        hit = ScoredParcel.objects.filter(pk=pk, hit_at__isnull=True).update(
-            hit_at=now, hit_report=report
+        hits = ScoredParcel.objects.filter(pk=pk, hit_at__isnull=True).update(
+            hit_at=now, hit_report_id=report.id
         )
-    if checked or hit:
+    if checked or hits:
         indicator_stats_add(
             operation_id,
-            {i: {"checked": checked, "hits": hit} for i in indicator_ids},
+            {i: {"checked": checked, "hits": hits} for i in indicator_ids},
             report=report,
         )

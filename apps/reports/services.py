@@ -1,20 +1,20 @@
-"""The one write path for reports: validate, save in one transaction, publish on commit."""
+"""Posting a report: check it, then store it through the one write path (write.py)."""
 
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from apps.accounts.models import Officer
 from apps.core.access import Invalid, Refused
 from apps.operations.models import Room
 from apps.operations.selectors import officer_is_room_member
 
-from . import events, hooks
 from .extract import extract_from_report
 from .inputs import parse_report
-from .models import Parcel, Party, PartyRole, Report, ReportRecipient, Seizure, Selector
-from .selectors import report_access, reports_visible_to, with_details
+from .models import Report
+from .selectors import reports_visible_to, with_details
+from .write import POST, Draft, reports_write
 
 audit = logging.getLogger("commandcentre.audit")
 
@@ -69,7 +69,9 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
     if room.operation.is_closed:
         raise ReportRefused("operation_closed", "The operation is closed; it is read-only.")
 
-    country = author.agency.country_id if author.agency else None
+    agency = author.agency
+    assert agency is not None  # checked above
+    country = agency.country_id
     assert isinstance(data, dict)  # parse_report refused anything else
     selectors, selector_errors = extract_from_report(data, default_region=country)
     errors.update({path: [message] for path, message in selector_errors.items()})
@@ -79,8 +81,17 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
         raise ReportInvalid(errors)
 
     try:
-        with transaction.atomic():
-            report = _save(room, author, parsed, selectors, recipients, amends)
+        draft = Draft(
+            client_id=parsed["client_id"],
+            author_id=author.pk,
+            agency_id=author.agency_id,
+            country_id=country,
+            parsed=parsed,
+            selectors=selectors,
+            recipient_ids=[officer.pk for officer in recipients],
+            amends_id=amends.pk if amends is not None else None,
+        )
+        [report] = reports_write(room, [draft], POST).reports
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
         existing = _existing(author, parsed["client_id"])
@@ -96,71 +107,6 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
         origin or "-",
     )
     return ReportPosted(report, created=True)
-
-
-def _save(room, author, parsed, selectors, recipients, amends) -> Report:
-    # The room row lock hands out seq numbers one at a time, without gaps.
-    locked = Room.objects.select_for_update().get(pk=room.pk)
-    locked.last_seq += 1
-    locked.save(update_fields=["last_seq"])
-    location = parsed["location"] or {}
-    report = Report.objects.create(
-        room=locked,
-        seq=locked.last_seq,
-        client_id=parsed["client_id"],
-        author=author,
-        agency_id=author.agency_id,
-        country_id=author.agency.country_id,
-        kind=parsed["kind"],
-        handling=parsed["handling"],
-        body=parsed["body"],
-        occurred_at=parsed["occurred_at"],
-        location_name=location.get("name", ""),
-        location_country_id=location.get("country"),
-        site_type=location.get("site_type", ""),
-        lat=location.get("lat"),
-        lon=location.get("lon"),
-        checks_count=parsed["checks_count"],
-        outcome=parsed["outcome"],
-        amends=amends,
-    )
-    seizures = Seizure.objects.bulk_create(
-        Seizure(report=report, **line) for line in parsed["seizures"]
-    )
-    parties: list[Party] = []
-    parcel_data = parsed["parcel"]
-    if parcel_data:
-        sender, recipient = parcel_data.pop("sender", None), parcel_data.pop("recipient", None)
-        parcel_data["origin_country_id"] = parcel_data.pop("origin_country", None)
-        parcel_data["destination_country_id"] = parcel_data.pop("destination_country", None)
-        Parcel.objects.create(report=report, **parcel_data)
-        for role, party in ((PartyRole.SENDER, sender), (PartyRole.RECIPIENT, recipient)):
-            if party:
-                parties.append(Party(report=report, role=role, position=0, **party))
-    for position, person in enumerate(parsed["people"]):
-        parties.append(Party(report=report, role=PartyRole.PERSON, position=position, **person))
-    Party.objects.bulk_create(parties)
-    Selector.objects.bulk_create(
-        Selector(
-            report=report,
-            type=s.type,
-            value=s.value[:500],
-            normalised=s.normalised[:500],
-            source=s.source[:60],
-        )
-        for s in selectors
-    )
-    ReportRecipient.objects.bulk_create(
-        ReportRecipient(report=report, officer=officer) for officer in recipients
-    )
-    report = with_details(Report.objects.filter(pk=report.pk)).get()
-    # The name index, the running totals, indicator effectiveness and the
-    # matching task: the apps above register them (see hooks.py), and they run
-    # in this transaction, so two reports matched at the same time always find
-    # each other from one side or the other.
-    events.report_created_on_commit(report, report_access(report))
-    hooks.report_saved(hooks.SavedReport(report, parties, list(seizures)))
-    return report
 
 
 def _recipients(usernames: list[str], room: Room, errors: dict) -> list[Officer]:

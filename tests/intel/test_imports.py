@@ -199,47 +199,6 @@ def test_an_earlier_seizure_is_matched_by_a_new_report_in_the_action_week(
     assert {"analyst", "bg.officer", "coordinator"} <= alerted
 
 
-def test_the_bulk_path_indexes_a_report_as_the_write_path_does(world, run_import, post):
-    """Drift guard: name keys, token counts and selectors as apps/reports/services writes them."""
-    from apps.crossmatch.models import NameTokenCount
-    from apps.reports.services import report_create
-
-    def index_of(report):
-        return (
-            sorted(NameKey.objects.filter(report=report).values_list("entity", "key")),
-            sorted(
-                Selector.objects.filter(report=report).values_list("type", "normalised", "source")
-            ),
-        )
-
-    counts = dict(NameTokenCount.objects.values_list("token", "count"))
-    run_import(HEADER + GOOD_1)
-    imported = Report.objects.get(import_record__isnull=False)
-    after_import = dict(NameTokenCount.objects.values_list("token", "count"))
-    data = {
-        "client_id": "5b0f5d3c-6a51-4c1e-9c57-1d3e0a7f0b11", "kind": "hit", "handling": "amber",
-        "body": "Pistol in a speaker",
-        "seizures": [{"category": "firearm", "quantity": 1, "description": "Glock 17"}],
-        "parcel": {"tracking_number": "RR123456785US", "origin_country": "US",
-                   "destination_country": "GR", "declared_content": "audio equipment",
-                   "weight_g": 2300, "recipient": {"name": "Giorgos Papadopoulos",
-                                                   "phone": "694 123 4567",
-                                                   "date_of_birth": "1984-03-12"}},
-    }  # fmt: skip
-    gr_officer = world.gr_officer  # Greek, as the imported row
-    posted = report_create(room=world.postal, author=gr_officer, data=data).report
-
-    assert index_of(imported) == index_of(posted)
-    after_post = dict(NameTokenCount.objects.values_list("token", "count"))
-    imported_delta = {
-        k: v - counts.get(k, 0) for k, v in after_import.items() if v != counts.get(k, 0)
-    }
-    posted_delta = {
-        k: v - after_import.get(k, 0) for k, v in after_post.items() if v != after_import.get(k, 0)
-    }
-    assert imported_delta == posted_delta != {}
-
-
 def test_the_analyst_gets_one_import_finished_event_and_no_alert_per_match(
     world, run_import, analyst, monkeypatch
 ):

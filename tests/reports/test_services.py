@@ -125,7 +125,7 @@ def test_a_failure_inside_the_write_path_writes_nothing_and_loses_no_seq(world, 
     def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
+    monkeypatch.setitem(hooks._reports_saved, "test.broken", broken)
 
     # when
     with pytest.raises(RuntimeError):
@@ -678,7 +678,7 @@ def test_nothing_is_published_when_the_write_path_fails(
     def broken(saved):
         raise RuntimeError("database went away")
 
-    monkeypatch.setitem(hooks._report_saved, "test.broken", broken)
+    monkeypatch.setitem(hooks._reports_saved, "test.broken", broken)
 
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

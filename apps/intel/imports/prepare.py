@@ -23,8 +23,8 @@ from apps.core.inputs import ISO_COUNTRIES, flatten_errors
 from apps.crossmatch.services import party_keys
 from apps.reports.extract import ExtractedSelector, extract_from_report
 from apps.reports.inputs import ReportInput
-from apps.reports.models import PartyRole
 from apps.reports.normalise import fold_text
+from apps.reports.write import report_parties
 
 from ..sources import RawRow
 
@@ -146,18 +146,9 @@ class RowPreparer:
                     company=party.get("company", ""),
                     country=country,
                 )
-                for _, party in report_parties(parsed)
+                for _, _, party in report_parties(parsed)
             ],
         )
-
-
-def report_parties(parsed: dict) -> list[tuple[str, dict]]:
-    """The parties a report names, in the order they are written."""
-    parcel = parsed.get("parcel") or {}
-    out = [
-        (role, parcel[role]) for role in (PartyRole.SENDER, PartyRole.RECIPIENT) if parcel.get(role)
-    ]
-    return out + [(PartyRole.PERSON, person) for person in parsed["people"]]
 
 
 def _batched(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
