@@ -1,7 +1,8 @@
 """Preparing rows: each read row checked and turned into what the writer needs.
 
 A row passes the import's own columns (country, agency, reference), then the same
-report schema as the API (apps/reports/inputs.ReportInput); its selectors are
+report schema as the API (apps/reports/inputs.validate_report, compiled from
+ReportInput: no serializer built per row); its selectors are
 extracted (apps/reports/extract.extract_from_report) and its parties' blocking keys
 made (apps/crossmatch/services.party_keys). Pure: with `workers` the rows are
 checked in other processes.
@@ -22,7 +23,7 @@ from apps.accounts.models import AgencyKind
 from apps.core.inputs import ISO_COUNTRIES, flatten_errors
 from apps.crossmatch.services import party_keys
 from apps.reports.extract import ExtractedSelector, extract_from_report
-from apps.reports.inputs import ReportInput
+from apps.reports.inputs import validate_report
 from apps.reports.normalise import fold_text
 from apps.reports.write import report_parties
 
@@ -75,12 +76,10 @@ def row_key(operation_id: int, row: dict, country: str, agency: str) -> uuid.UUI
 
 
 class RowPreparer:
-    """Checks rows with the API's own report schema; one parser reused for every row."""
+    """Checks rows with the API's own report schema."""
 
     def __init__(self, operation_id: int):
         self.operation_id = operation_id
-        # Built once: a DRF serializer is costly to construct, cheap to run.
-        self.parser = ReportInput()
 
     def __call__(self, raw: RawRow) -> Prepared | Rejected:
         if raw.data is None:
@@ -122,7 +121,7 @@ class RowPreparer:
         }
         data["client_id"] = str(key)
         try:
-            parsed = dict(self.parser.run_validation(data))
+            parsed = validate_report(data)
         except ValidationError as exc:
             return Rejected(raw.line, _reason(flatten_errors(exc.detail)))
         selectors, selector_errors = extract_from_report(data, default_region=country)
