@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-Storage = Literal["orm", "copy"]
+Storage = Literal["insert", "copy"]
 
 #: The report columns a hook may read (see StoredReport).
 REPORT_FIELDS = (
@@ -88,7 +88,7 @@ class SavedBatch:
     operation_id: int
     room_id: int
     reports: list[StoredReport]
-    #: the batch's storage backend ("orm" or "copy"), for hooks that write rows in bulk
+    #: the batch's storage backend ("insert" or "copy"), for hooks that write rows in bulk
     storage: Storage
     #: enqueue a matching task per report once committed (live posts); an import
     #: matches its batches itself

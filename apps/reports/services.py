@@ -36,7 +36,13 @@ class ReportPosted:
 
 
 def _existing(author: Officer, client_id) -> Report | None:
-    return with_details(Report.objects.filter(author=author, client_id=client_id)).first()
+    # Most posts are new: ask for the id alone, and read the details for a retry.
+    found = (
+        Report.objects.filter(author=author, client_id=client_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if found is None else with_details(Report.objects.filter(pk=found)).get()
 
 
 def _replay(existing: Report, room: Room) -> ReportPosted:
@@ -90,6 +96,7 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
             selectors=selectors,
             recipient_ids=[officer.pk for officer in recipients],
             amends_id=amends.pk if amends is not None else None,
+            author=author,
         )
         [report] = reports_write(room, [draft], POST).reports
     except IntegrityError:

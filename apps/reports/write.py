@@ -8,12 +8,14 @@ apps above (hooks.py): the report's own rows, then the name index, the running t
 and indicator effectiveness. What differs between a post and an import is stated in
 `WriteOptions`, nowhere else:
 
-- `storage`: ORM (`bulk_create`) or COPY (PostgreSQL's bulk load; a multi-row INSERT
-  on SQLite). Both are given the same rows: primary keys are reserved first, and
-  every column not given takes the model field's default, so a report stored either
-  way leaves identical rows (tests/reports/test_write.py).
+- `storage`: INSERT (one multi-row INSERT per table; on PostgreSQL every table of the
+  batch in one round trip) or COPY (PostgreSQL's bulk load; INSERTs on SQLite). Both
+  are given the same rows: primary keys are reserved first, and every column not
+  given takes the model field's default, so a report stored either way leaves
+  identical rows (tests/intel/test_one_write_path.py).
 - `announce`: publish `report.created` to the room (live posts) or not (an import
-  reports on its run instead).
+  reports on its run instead). The announced report is built from the rows just
+  written (no reading back); the author comes with the draft.
 - `match_each`: a matching task per report once committed, or none (an import
   matches its batches itself).
 """
@@ -21,6 +23,7 @@ and indicator effectiveness. What differs between a post and an import is stated
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,13 +32,14 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.accounts.models import Officer
 from apps.operations.models import Room
 
 from . import events, hooks
 from .extract import ExtractedSelector
 from .hooks import Storage
 from .models import Parcel, Party, PartyRole, Report, ReportRecipient, Seizure, Selector
-from .selectors import report_access, with_details
+from .selectors import report_access
 
 
 @dataclass(slots=True)
@@ -57,11 +61,14 @@ class Draft:
     #: Blocking keys per party (in `report_parties` order) when made ahead, e.g. by an
     #: import's worker processes; otherwise the name index hook makes them.
     party_keys: list[list[tuple[str, str]]] | None = None
+    #: The author with their agency, when the caller has them (a post): an announced
+    #: report is then built without a query.
+    author: Officer | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WriteOptions:
-    storage: Storage = "orm"
+    storage: Storage = "insert"
     announce: bool = True
     match_each: bool = True
 
@@ -94,15 +101,13 @@ def reports_write(room: Room, drafts: list[Draft], options: WriteOptions = POST)
     """Store `drafts` in `room`, in order, in one transaction; run the hooks in it."""
     if not drafts:
         return Written([], [])
+    parties = [report_parties(d.parsed) for d in drafts]
     with transaction.atomic():
-        # The room row lock hands out seq numbers, a batch at a time, without gaps.
-        locked = Room.objects.select_for_update().only("last_seq", "operation_id").get(pk=room.pk)
-        first_seq = locked.last_seq + 1
-        Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + len(drafts))
+        operation_id, first_seq, report_ids, reserved_party_ids = _reserve(
+            room.pk, len(drafts), sum(len(p) for p in parties)
+        )
         now = timezone.now()
-        report_ids = reserve_ids(Report, len(drafts))
-        parties = [report_parties(d.parsed) for d in drafts]
-        party_ids = iter(reserve_ids(Party, sum(len(p) for p in parties)))
+        party_ids = iter(reserved_party_ids)
 
         rows: dict[type[models.Model], list[dict[str, Any]]] = {
             Report: [],
@@ -152,12 +157,11 @@ def reports_write(room: Room, drafts: list[Draft], options: WriteOptions = POST)
                     party_keys=draft.party_keys,
                 )
             )
-        for model, model_rows in rows.items():
-            store_rows(model, model_rows, options.storage)
+        _store_tables(rows, options.storage)
 
         loaded: list[Report] = []
         if options.announce:
-            loaded = list(with_details(Report.objects.filter(pk__in=report_ids)).order_by("seq"))
+            loaded = _as_reports(room, drafts, rows)
             for instance in loaded:
                 events.report_created_on_commit(instance, report_access(instance))
         # The name index, the running totals, indicator effectiveness and the
@@ -166,7 +170,7 @@ def reports_write(room: Room, drafts: list[Draft], options: WriteOptions = POST)
         # each other from one side or the other.
         hooks.reports_saved(
             hooks.SavedBatch(
-                operation_id=locked.operation_id,
+                operation_id=operation_id,
                 room_id=room.pk,
                 reports=stored,
                 storage=options.storage,
@@ -213,7 +217,92 @@ def _parcel_row(parcel: dict | None, report_id: int) -> dict | None:
     return row
 
 
+def _as_reports(room: Room, drafts: list[Draft], rows: dict) -> list[Report]:
+    """The reports just written, as `selectors.with_details` reads them, from their rows.
+
+    What a payload and `report_access` read is set as Django's select_related and
+    prefetch_related would set it (the related caches), so announcing a post and
+    answering its author costs no query (tests/reports/test_services.py holds the
+    result equal to the report read back).
+    """
+    details: dict[type[models.Model], dict[int, list]] = {
+        model: defaultdict(list) for model in (Seizure, Selector, Party, ReportRecipient)
+    }
+    for model, groups in details.items():
+        for row in rows[model]:
+            groups[row["report_id"]].append(row if model is ReportRecipient else model(**row))
+    parcels = {row["report_id"]: Parcel(**row) for row in rows[Parcel]}
+    recipient_ids = {row["officer_id"] for row in rows[ReportRecipient]}
+    officers = Officer.objects.in_bulk(recipient_ids) if recipient_ids else {}
+    unknown = {d.author_id for d in drafts if d.author is None}
+    authors = Officer.objects.select_related("agency").in_bulk(unknown) if unknown else {}
+    out = []
+    for draft, row in zip(drafts, rows[Report], strict=True):
+        report = Report(**row)
+        report._state.adding = False
+        report._state.db = connection.alias
+        report.room = room
+        author = draft.author or authors[draft.author_id]
+        report.author = author
+        agency = author.agency
+        if agency is not None and agency.pk == draft.agency_id:
+            report.agency = agency
+        parties = sorted(details[Party][report.pk], key=lambda p: (p.role, p.position))
+        _prefetched(report, "seizures", details[Seizure][report.pk])
+        _prefetched(report, "selectors", details[Selector][report.pk])
+        _prefetched(report, "parties", parties)
+        _prefetched(
+            report,
+            "recipients",
+            [officers[r["officer_id"]] for r in details[ReportRecipient][report.pk]],
+        )
+        Report.parcel.related.set_cached_value(report, parcels.get(report.pk))
+        out.append(report)
+    return out
+
+
+def _prefetched(instance: models.Model, name: str, objects: list) -> None:
+    # What prefetch_related leaves: `instance.<name>.all()` answers from `objects`.
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 # ---------------------------------------------------------------- storage backends
+
+
+def _reserve(room_id: int, reports: int, parties: int) -> tuple[int, int, list[int], list[int]]:
+    """(operation id, first seq, report ids, party ids) for a batch, in the transaction.
+
+    The room's row lock hands out seq numbers, a batch at a time, without gaps; it is
+    held to the end of the transaction. On PostgreSQL one statement takes the lock,
+    the seq numbers and both tables' primary keys.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Room._meta.db_table} SET last_seq = last_seq + %s WHERE id = %s "
+                "RETURNING last_seq, operation_id, "
+                "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                "FROM generate_series(1, %s)), "
+                "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                "FROM generate_series(1, %s))",
+                [reports, room_id, Report._meta.db_table, reports, Party._meta.db_table, parties],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise Room.DoesNotExist(f"No room {room_id}.")
+        last_seq, operation_id, report_ids, party_ids = row
+        return operation_id, last_seq - reports + 1, report_ids, party_ids
+    locked = Room.objects.select_for_update().only("last_seq", "operation_id").get(pk=room_id)
+    Room.objects.filter(pk=room_id).update(last_seq=F("last_seq") + reports)
+    return (
+        locked.operation_id,
+        locked.last_seq + 1,
+        reserve_ids(Report, reports),
+        reserve_ids(Party, parties),
+    )
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -241,45 +330,84 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(top + 1, top + 1 + count))
 
 
+def _store_tables(rows: dict[type[models.Model], list[dict[str, Any]]], storage: Storage) -> None:
+    """A batch's rows of every table, in table order."""
+    if storage == "insert" and connection.vendor == "postgresql":
+        # One round trip: Django's psycopg cursors bind client-side, which takes
+        # several statements in one execute.
+        statements = [st for model, r in rows.items() if r for st in _insert_statements(model, r)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                ";\n".join(sql for sql, _ in statements),
+                [value for _, params in statements for value in params],
+            )
+        return
+    for model, model_rows in rows.items():
+        store_rows(model, model_rows, storage)
+
+
 def store_rows(model: type[models.Model], rows: list[dict[str, Any]], storage: Storage) -> None:
     """Insert `rows` (column -> value; a missing column takes its field's default).
 
-    The ORM builds instances and `bulk_create`s them; COPY streams plain tuples
-    (PostgreSQL) or sends multi-row INSERTs (SQLite). Rows either all carry an `id`
-    or none does.
+    INSERT: multi-row INSERT statements. COPY: plain tuples streamed by PostgreSQL's
+    COPY (INSERTs on SQLite). Rows either all carry an `id` or none does.
     """
     if not rows:
         return
-    with_id = "id" in rows[0]
-    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
-    if storage == "orm":
-        model._default_manager.bulk_create([model(**row) for row in rows])
-        return
-    columns = [f.column or f.attname for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields}
-    tuples = [tuple(row.get(f.attname, defaults[f.attname]) for f in fields) for row in rows]
-    table = model._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for values in tuples:
+        if storage == "copy" and connection.vendor == "postgresql":
+            fields = _fields(model, rows)
+            quoted = _columns(fields)
+            copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for values in _tuples(fields, rows):
                     copy.write_row(values)
             return
+        for sql, params in _insert_statements(model, rows):
+            cursor.execute(sql, params)
+
+
+def _fields(model: type[models.Model], rows: list[dict[str, Any]]) -> list[models.Field]:
+    with_id = "id" in rows[0]
+    return [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+
+
+def _columns(fields: list[models.Field]) -> str:
+    return ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+
+
+def _tuples(fields: list[models.Field], rows: list[dict[str, Any]]) -> list[tuple]:
+    defaults = [(f.attname, f.get_default()) for f in fields]
+    return [tuple(row.get(name, default) for name, default in defaults) for row in rows]
+
+
+def _insert_statements(
+    model: type[models.Model], rows: list[dict[str, Any]]
+) -> list[tuple[str, list[Any]]]:
+    """Multi-row INSERTs of `rows`, at most about 30,000 values each."""
+    fields = _fields(model, rows)
+    tuples = _tuples(fields, rows)
+    if connection.vendor == "sqlite":
         adapt = [i for i, f in enumerate(fields) if f.get_internal_type() in _SQLITE_TEXT_TYPES]
         if adapt:
             tuples = [
                 tuple(_adapt_sqlite(v) if i in adapt else v for i, v in enumerate(values))
                 for values in tuples
             ]
-        per_statement = max(1, 30000 // len(columns))
-        for start in range(0, len(tuples), per_statement):
-            chunk = tuples[start : start + per_statement]
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({quoted}) VALUES {placeholders}",
+    quoted = _columns(fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, 30000 // len(fields))
+    statements = []
+    for start in range(0, len(tuples), per_statement):
+        chunk = tuples[start : start + per_statement]
+        statements.append(
+            (
+                f"INSERT INTO {model._meta.db_table} ({quoted}) VALUES "
+                + ", ".join([row_marks] * len(chunk)),
                 [value for values in chunk for value in values],
             )
+        )
+    return statements
 
 
 _SQLITE_TEXT_TYPES = ("UUIDField", "DateTimeField", "DateField")

@@ -15,6 +15,8 @@ from apps.dashboard.models import Counter
 from apps.operations.models import Phase
 from apps.reports import hooks
 from apps.reports.models import Parcel, Party, Report, ReportRecipient, Seizure, Selector
+from apps.reports.payloads import report_payload
+from apps.reports.selectors import report_access, with_details
 from apps.reports.services import ReportInvalid, ReportRefused, report_create
 
 from ..factories import OfficerFactory, report_data
@@ -689,3 +691,25 @@ def test_nothing_is_published_when_the_write_path_fails(
     assert callbacks == []
     assert published == []
     assert rows() == before
+
+
+@pytest.mark.parametrize("extra", [{}, {"handling": "red", "recipients": ["bg.officer"]}])
+def test_the_posted_report_is_what_reading_it_back_gives(
+    world, published, django_capture_on_commit_callbacks, django_assert_num_queries, extra
+):
+    # given a full hit (and a red one naming a recipient)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = report_create(
+            room=world.postal, author=world.gr_officer, data=full_hit(**extra)
+        ).report
+    # when its payload and access facts are made from what the post returned
+    with django_assert_num_queries(0):
+        payload, access = report_payload(posted), report_access(posted)
+    # then they are those of the report read back from the database, and the same were
+    # announced to the room
+    stored = with_details(Report.objects.filter(pk=posted.pk)).get()
+    assert payload == report_payload(stored)
+    assert access == report_access(stored)
+    created = published[0][1]
+    assert created["report"] == report_payload(stored)
+    assert created["access"] == report_access(stored).as_dict()
