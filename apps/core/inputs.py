@@ -134,6 +134,8 @@ def _compile(field: serializers.Field) -> Check:
         convert = _serializer(field)
     elif type(field) is serializers.CharField and _only(field, _CHAR_VALIDATORS):
         convert = _char(field)
+    elif type(field) is CountryField and _only(field, _CHAR_VALIDATORS):
+        convert = _country(field)
     elif type(field) is serializers.IntegerField and _only(field, _NUMBER_VALIDATORS):
         convert = _number(field, int)
     elif type(field) is serializers.FloatField and _only(field, _NUMBER_VALIDATORS):
@@ -157,13 +159,20 @@ def _only(field: serializers.Field, kinds: tuple[type, ...]) -> bool:
 
 def _with_empties(field: serializers.Field, convert: Check) -> Check:
     """Field.validate_empty_values: missing -> required or default, None -> null or None."""
-    required, allow_null = field.required, field.allow_null
+    required, allow_null, default = field.required, field.allow_null, field.default
+    # Field.get_default without its lookups: a plain value, or a plain callable (list).
+    plain = default is not empty and not (
+        hasattr(default, "set_context") or getattr(default, "requires_context", False)
+    )
+    make = default if plain and callable(default) else None
 
     def check(value: Any) -> Any:
         if value is empty:
             if required:
                 field.fail("required")
-            return field.get_default()  # SkipField when there is none
+            if not plain:
+                return field.get_default()  # SkipField when there is none
+            return default if make is None else make()
         if value is None:
             if not allow_null:
                 field.fail("null")
@@ -202,7 +211,10 @@ def _number(field: serializers.Field, kind: type) -> Check:
     take_float = kind is float
 
     def convert(value: Any) -> Any:
-        # Plain ints of sane size (DRF words huge ones and floats for an integer itself).
+        # Plain ints of sane size (DRF words huge ones and floats for an integer itself),
+        # and strings of digits (a CSV cell).
+        if type(value) is str and 0 < len(value) < 16 and value.isascii() and value.isdigit():
+            value = int(value)
         if type(value) is int:
             if value.bit_length() > 52:
                 return slow(value)
@@ -210,6 +222,19 @@ def _number(field: serializers.Field, kind: type) -> Check:
             return slow(value)
         if (low is None or value >= low) and (high is None or value <= high):
             return kind(value)
+        return slow(value)
+
+    return convert
+
+
+def _country(field: serializers.CharField) -> Check:
+    slow = field.run_validation
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            code = value.strip().upper()
+            if code in ISO_COUNTRIES:
+                return code
         return slow(value)
 
     return convert
@@ -293,13 +318,14 @@ def _serializer(serializer: serializers.Serializer) -> Check:
         validate_one = getattr(serializer, f"validate_{field.field_name}", None)
         fields.append((field.field_name, _compile(field), validate_one))
     unknown = serializer.unknown_field_errors if isinstance(serializer, StrictSerializer) else None
+    names = frozenset(serializer.fields.keys())
     invalid = serializer.error_messages["invalid"]
     finish = _finisher(serializer, serializers.Serializer)
 
     def convert(data: Any) -> Any:
         if html.is_html_input(data):
             return serializer.run_validation(data)  # a form's lists and nesting: DRF's own
-        if unknown is not None and isinstance(data, dict):
+        if unknown is not None and isinstance(data, dict) and not names.issuperset(data):
             errors = unknown(data)
             if errors:
                 raise ValidationError(errors)
