@@ -26,6 +26,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -356,28 +357,30 @@ def store_rows(model: type[models.Model], rows: list[dict[str, Any]], storage: S
         return
     with connection.cursor() as cursor:
         if storage == "copy" and connection.vendor == "postgresql":
-            fields = _fields(model, rows)
-            quoted = _columns(fields)
+            _, quoted, defaults = _table(model, "id" in rows[0])
             copy_sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
-                for values in _tuples(fields, rows):
+                for values in _tuples(defaults, rows):
                     copy.write_row(values)
             return
         for sql, params in _insert_statements(model, rows):
             cursor.execute(sql, params)
 
 
-def _fields(model: type[models.Model], rows: list[dict[str, Any]]) -> list[models.Field]:
-    with_id = "id" in rows[0]
-    return [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+def _table(model: type[models.Model], with_id: bool) -> tuple[list[models.Field], str, list]:
+    """(fields, quoted column list, (attname, default) per field) of `model`'s table."""
+    fields, columns = _columns(model, with_id)
+    # Defaults afresh for each batch: some are made by a callable (uuid4, now).
+    return fields, columns, [(f.attname, f.get_default()) for f in fields]
 
 
-def _columns(fields: list[models.Field]) -> str:
-    return ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+@cache
+def _columns(model: type[models.Model], with_id: bool) -> tuple[list[models.Field], str]:
+    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+    return fields, ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
 
 
-def _tuples(fields: list[models.Field], rows: list[dict[str, Any]]) -> list[tuple]:
-    defaults = [(f.attname, f.get_default()) for f in fields]
+def _tuples(defaults: list, rows: list[dict[str, Any]]) -> list[tuple]:
     return [tuple(row.get(name, default) for name, default in defaults) for row in rows]
 
 
@@ -385,8 +388,8 @@ def _insert_statements(
     model: type[models.Model], rows: list[dict[str, Any]]
 ) -> list[tuple[str, list[Any]]]:
     """Multi-row INSERTs of `rows`, at most about 30,000 values each."""
-    fields = _fields(model, rows)
-    tuples = _tuples(fields, rows)
+    fields, quoted, defaults = _table(model, "id" in rows[0])
+    tuples = _tuples(defaults, rows)
     if connection.vendor == "sqlite":
         adapt = [i for i, f in enumerate(fields) if f.get_internal_type() in _SQLITE_TEXT_TYPES]
         if adapt:
@@ -394,7 +397,6 @@ def _insert_statements(
                 tuple(_adapt_sqlite(v) if i in adapt else v for i, v in enumerate(values))
                 for values in tuples
             ]
-    quoted = _columns(fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, 30000 // len(fields))
     statements = []
