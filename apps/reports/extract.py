@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -316,6 +317,25 @@ def extract_from_text(
     """
     if not text or not isinstance(text, str):
         return []
+    if len(text) <= _SHORT_TEXT:
+        return [
+            ExtractedSelector(stype, raw, norm, source)
+            for stype, raw, norm in _short_text_selectors(text, default_region)
+        ]
+    return _text_selectors(text, default_region, source)
+
+
+#: Short texts (a declared content, a seizure line) repeat across reports and imports:
+#: what they hold is kept per (text, region), most recent 8192.
+_SHORT_TEXT = 200
+
+
+@lru_cache(maxsize=8192)
+def _short_text_selectors(text: str, region: str | None) -> tuple[tuple[str, str, str], ...]:
+    return tuple((s.type, s.value, s.normalised) for s in _text_selectors(text, region, ""))
+
+
+def _text_selectors(text: str, default_region: str | None, source: str) -> list[ExtractedSelector]:
     found: list[tuple[int, ExtractedSelector]] = []
     spans: list[tuple[int, int]] = []
     for stype, finder, quick_test in _FINDERS:
