@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from apps.reports.hooks import SavedBatch
@@ -28,7 +29,8 @@ from apps.reports.selectors import with_details
 from apps.reports.write import store_rows
 
 from . import hooks
-from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
+from .hooks import MatchMade
+from .models import ExcludedSelector, Match, MatchKind, MatchLink, NameKey, NameTokenCount
 from .names import (
     ADDRESS_MATCH_THRESHOLD,
     COMPANY_MATCH_THRESHOLD,
@@ -109,9 +111,11 @@ def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Can
 def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
     """Find and save the report's matches and alert the officers concerned.
 
-    Idempotent: a report already marked as matched is left alone, and the
-    unique constraint on (pair, selector) makes a concurrent run harmless.
-    With alert=False (bulk imports) the caller tells people in a summary.
+    One Match per pair of reports, with a link per selector or name they share.
+    Returns the pairs made or extended by this run. Idempotent: a report already
+    marked as matched is left alone, and the unique constraints on the pair and on
+    (pair, selector, value) make a concurrent run harmless. With alert=False (bulk
+    imports) the caller tells people in a summary.
     """
     report = (
         with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
@@ -123,44 +127,117 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
             "selector_type", "normalised"
         )
     )
-    candidates = exact_candidates(report, excluded) + fuzzy_candidates(report, excluded)
+    by_other: dict[int, list[Candidate]] = {}
+    for candidate in exact_candidates(report, excluded) + fuzzy_candidates(report, excluded):
+        by_other.setdefault(candidate.other_id, []).append(candidate)
     others = {
         r.pk: r
         for r in with_details(Report.objects.select_related("room__operation")).filter(
-            pk__in={c.other_id for c in candidates}
+            pk__in=by_other
         )
     }
-    created: list[Match] = []
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
             return []
-        for candidate in candidates:
-            other = others.get(candidate.other_id)
-            if other is None:
-                continue
-            first, second = sorted((report, other), key=lambda r: r.pk)
-            match, is_new = Match.objects.get_or_create(
-                report_a=first,
-                report_b=second,
-                selector_type=candidate.selector_type,
-                value=candidate.value[:500],
-                defaults={
-                    "kind": candidate.kind,
-                    "value_b": (candidate.value_b or candidate.value)[:500],
-                    "score": candidate.score,
-                    "reasons": candidate.reasons,
-                },
-            )
-            if is_new:
-                match.report_a, match.report_b = first, second
-                created.append(match)
+        made = _pairs_save(report, others, by_other)
         if alert:
-            hooks.matches_made(created)  # alerts for the officers concerned
+            hooks.matches_made(made)  # alerts for the officers concerned
         locked.update(matched_at=timezone.now())
-    if created:
-        logger.info("report %s: %d new matches", report.pk, len(created))
-    return created
+    if made:
+        logger.info("report %s: %d pairs matched", report.pk, len(made))
+    return [m.match for m in made]
+
+
+def _pairs_save(
+    report: Report, others: dict[int, Report], by_other: dict[int, list[Candidate]]
+) -> list[MatchMade]:
+    """Save the pairs and their links with multi-row inserts; what is new or gained links."""
+    pairs: dict[tuple[int, int], tuple[Report, Report, list[Candidate]]] = {}
+    for other_id, candidates in by_other.items():
+        other = others.get(other_id)
+        if other is not None:
+            first, second = sorted((report, other), key=lambda r: r.pk)
+            pairs[first.pk, second.pk] = (first, second, candidates)
+    if not pairs:
+        return []
+    existing = {
+        (m.report_a_id, m.report_b_id): m
+        for m in Match.objects.filter(Q(report_a_id=report.pk) | Q(report_b_id=report.pk))
+    }
+    fresh = [
+        Match(report_a=first, report_b=second, kind=_pair_kind(cands), score=_pair_score(cands))
+        for key, (first, second, cands) in pairs.items()
+        if key not in existing
+    ]
+    try:
+        with transaction.atomic():
+            Match.objects.bulk_create(fresh)
+    except IntegrityError:
+        # The other report's run made one of these pairs at the same moment: take theirs.
+        fresh = []
+        for key, (first, second, cands) in pairs.items():
+            if key not in existing:
+                match, created = Match.objects.get_or_create(
+                    report_a=first,
+                    report_b=second,
+                    defaults={"kind": _pair_kind(cands), "score": _pair_score(cands)},
+                )
+                (fresh if created else []).append(match)
+                existing.setdefault(key, match)
+    matches = {(m.report_a_id, m.report_b_id): m for m in [*existing.values(), *fresh]}
+    had = set(
+        MatchLink.objects.filter(match__in=[matches[key] for key in pairs]).values_list(
+            "match_id", "selector_type", "value"
+        )
+    )
+    links: list[MatchLink] = []
+    gained: dict[int, Match] = {}
+    for key, (first, second, candidates) in pairs.items():
+        match = matches[key]
+        match.report_a, match.report_b = first, second
+        for c in candidates:
+            value = c.value[:500]
+            if (match.pk, c.selector_type, value) in had:
+                continue
+            had.add((match.pk, c.selector_type, value))
+            links.append(
+                MatchLink(
+                    match=match,
+                    kind=c.kind,
+                    selector_type=c.selector_type,
+                    value=value,
+                    value_b=(c.value_b or c.value)[:500],
+                    score=c.score,
+                    reasons=c.reasons,
+                )
+            )
+            gained[match.pk] = match
+    MatchLink.objects.bulk_create(links, ignore_conflicts=True)
+    new_ids = {m.pk for m in fresh}
+    for match in gained.values():
+        if match.pk not in new_ids:  # an earlier pair that gained a selector: its summary
+            summary = list(match.links.values_list("kind", "score"))
+            match.kind = (
+                MatchKind.EXACT
+                if any(k == MatchKind.EXACT for k, _ in summary)
+                else MatchKind.FUZZY
+            )
+            match.score = max(score for _, score in summary)
+            match.save(update_fields=["kind", "score", "updated_at"])
+    made = [MatchMade(match, created=match.pk in new_ids) for match in gained.values()]
+    prefetch_related_objects([m.match for m in made], "links")
+    return made
+
+
+def _pair_kind(candidates: list[Candidate]) -> str:
+    return (
+        MatchKind.EXACT if any(c.kind == MatchKind.EXACT for c in candidates) else MatchKind.FUZZY
+    )
+
+
+def _pair_score(candidates: list[Candidate]) -> float:
+    return max(c.score for c in candidates)
 
 
 # Rows read per blocking key: a key as common as a frequent given name then
