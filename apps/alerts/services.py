@@ -7,7 +7,6 @@ from django.utils import timezone
 from apps.accounts.models import Officer, Role
 from apps.core.access import NotFound
 from apps.crossmatch.hooks import MatchMade
-from apps.crossmatch.models import Match
 from apps.operations.models import Participation
 from apps.reports.selectors import viewers_for
 
@@ -20,11 +19,18 @@ class AlertNotFound(NotFound):
     """Not one of the officer's alerts."""
 
 
-def officers_concerned(matches: list[Match]) -> dict[int, list[Officer]]:
-    """For each match: authors of both reports, their agencies' liaison officers and the
-    coordinators of the reports' operations. One query for all the matches.
+def officers_concerned(made: list[MatchMade]) -> dict[int, list[Officer]]:
+    """For each pair: the authors of its told reports (both, or the live side of an import
+    match), their agencies' liaison officers, and the coordinators of those reports'
+    operations. One query for all the pairs.
     """
-    reports = [r for m in matches for r in (m.report_a, m.report_b)]
+    told = {
+        m.match.pk: [r for r in (m.match.report_a, m.match.report_b) if r.pk in m.told]
+        for m in made
+    }
+    reports = [r for rs in told.values() for r in rs]
+    if not reports:
+        return {pk: [] for pk in told}
     authors = Q(pk__in={r.author_id for r in reports})
     liaisons = Q(role=Role.LIAISON, agency_id__in={r.agency_id for r in reports})
     # Coordinators of these operations only: the coordinator role of another
@@ -42,10 +48,9 @@ def officers_concerned(matches: list[Match]) -> dict[int, list[Officer]]:
     )
     coordinated = _coordinated(candidates)
     out: dict[int, list[Officer]] = {}
-    for match in matches:
-        pair = (match.report_a, match.report_b)
+    for pk, pair in told.items():
         operations = {r.room.operation_id for r in pair}
-        out[match.pk] = [
+        out[pk] = [
             o
             for o in candidates
             if o.pk in {r.author_id for r in pair}
@@ -81,7 +86,7 @@ def alerts_for_matches(made: list[MatchMade]) -> None:
     gained = [m.match for m in made if not m.created]
     viewers: dict = {}
     if created:
-        concerned = officers_concerned(created)
+        concerned = officers_concerned([m for m in made if m.created])
         pending = [
             Alert(officer=officer, match=match)
             for match in created

@@ -18,6 +18,9 @@ class MatchMade:
 
     match: Match
     created: bool
+    #: ids of the reports whose officers get alerts: both, or the live side of a pair with
+    #: an imported report (the import's analyst gets the run's summary instead)
+    told: tuple[int, ...]
 
 
 MatchesMadeHook = Callable[[list[MatchMade]], None]

@@ -13,7 +13,7 @@ is not used to find candidates, so a hub's address never alerts on everything.
 
 import logging
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -71,23 +71,25 @@ class Candidate:
 
 
 def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Candidate]:
+    """Earlier reports holding one of this report's selectors, exactly.
+
+    A value held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR other reports is
+    over-correlated (a hub's address, "unknown"...): it alerts nobody and is listed
+    for the analysts as an automatic exclusion.
+    """
     limit = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
-    found: list[Candidate] = []
+    wanted: dict[tuple[str, str], Selector] = {}
     for selector in report.selectors.all():
         key = (selector.type, selector.normalised)
         if selector.type == PERSON and not selector.source.startswith("selectors"):
             continue  # named people are matched fuzzily, by name and date of birth
-        if key in excluded:
-            continue
-        others = list(
-            Selector.objects.filter(type=selector.type, normalised=selector.normalised)
-            .exclude(report_id=report.pk)
-            .values_list("report_id", flat=True)
-            .distinct()[: limit + 1]
-        )
+        if key not in excluded:
+            wanted.setdefault(key, selector)
+    holders = _selector_holders(list(wanted), report.pk, limit + 1)
+    found: list[Candidate] = []
+    for key, selector in wanted.items():
+        others = holders.get(key, [])
         if len(others) > limit:
-            # Over-correlated (a hub's address, "unknown"...): stop alerting on it,
-            # and let the analysts see that it was set aside and why.
             ExcludedSelector.objects.get_or_create(
                 operation_id=report.room.operation_id,
                 selector_type=selector.type,
@@ -108,14 +110,57 @@ def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Can
     return found
 
 
-def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
+def _selector_holders(
+    keys: list[tuple[str, str]], exclude_report_id: int, per_key: int
+) -> dict[tuple[str, str], list[int]]:
+    """(type, normalised) -> other reports holding it, at most `per_key` each.
+
+    PostgreSQL: one statement for all the keys (a lateral join on the selector index,
+    the cap applied in SQL). SQLite: one query per key.
+    """
+    out: dict[tuple[str, str], list[int]] = {}
+    if not keys:
+        return out
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT k.type, k.normalised, s.report_id "
+            "FROM unnest(%s::text[], %s::text[]) AS k(type, normalised) "
+            "CROSS JOIN LATERAL (SELECT DISTINCT report_id FROM reports_selector "
+            "WHERE type = k.type AND normalised = k.normalised AND report_id <> %s "
+            "LIMIT %s) s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [[t for t, _ in keys], [n for _, n in keys], exclude_report_id, per_key]
+            )
+            for type_, normalised, report_id in cursor.fetchall():
+                out.setdefault((type_, normalised), []).append(report_id)
+        return out
+    for type_, normalised in keys:
+        out[type_, normalised] = list(
+            Selector.objects.filter(type=type_, normalised=normalised)
+            .exclude(report_id=exclude_report_id)
+            .values_list("report_id", flat=True)
+            .distinct()[:per_key]
+        )
+    return out
+
+
+def report_match(
+    report_id: int,
+    *,
+    alert: bool = True,
+    summarised: Callable[[set[int]], set[int]] | None = None,
+) -> list[Match]:
     """Find and save the report's matches and alert the officers concerned.
 
     One Match per pair of reports, with a link per selector or name they share.
     Returns the pairs made or extended by this run. Idempotent: a report already
     marked as matched is left alone, and the unique constraints on the pair and on
-    (pair, selector, value) make a concurrent run harmless. With alert=False (bulk
-    imports) the caller tells people in a summary.
+    (pair, selector, value) make a concurrent run harmless. `summarised` (bulk imports)
+    says which of the given report ids are told about in a summary instead: only the
+    officers of the other reports get alerts (an action-week hit that an earlier seizure
+    matches is news to its owner). alert=False tells nobody.
     """
     report = (
         with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
@@ -140,7 +185,8 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
             return []
-        made = _pairs_save(report, others, by_other)
+        quiet = summarised({report.pk, *others}) if summarised is not None else set()
+        made = _pairs_save(report, others, by_other, quiet=quiet)
         if alert:
             hooks.matches_made(made)  # alerts for the officers concerned
         locked.update(matched_at=timezone.now())
@@ -150,7 +196,11 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
 
 
 def _pairs_save(
-    report: Report, others: dict[int, Report], by_other: dict[int, list[Candidate]]
+    report: Report,
+    others: dict[int, Report],
+    by_other: dict[int, list[Candidate]],
+    *,
+    quiet: set[int],
 ) -> list[MatchMade]:
     """Save the pairs and their links with multi-row inserts; what is new or gained links."""
     pairs: dict[tuple[int, int], tuple[Report, Report, list[Candidate]]] = {}
@@ -225,7 +275,14 @@ def _pairs_save(
             )
             match.score = max(score for _, score in summary)
             match.save(update_fields=["kind", "score", "updated_at"])
-    made = [MatchMade(match, created=match.pk in new_ids) for match in gained.values()]
+    made = [
+        MatchMade(
+            match,
+            created=match.pk in new_ids,
+            told=tuple(r.pk for r in (match.report_a, match.report_b) if r.pk not in quiet),
+        )
+        for match in gained.values()
+    ]
     prefetch_related_objects([m.match for m in made], "links")
     return made
 
