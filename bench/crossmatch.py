@@ -235,6 +235,12 @@ def run(args) -> None:
         from apps.reports.models import Party
 
         loaded = Report.objects.filter(room=earlier_room).count()
+        with connection.cursor() as cursor:  # a load stopped before its end left them behind
+            for table in ("reports_report", "reports_party"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {table}))"
+                )
         sample = Party.objects.filter(report__room=earlier_room).order_by("?")[:2000]
         for party in sample.select_related("report").prefetch_related("report__selectors"):
             phone = next(s.value for s in party.report.selectors.all() if s.type == "phone")
