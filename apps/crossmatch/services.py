@@ -181,6 +181,7 @@ def report_match(
             pk__in=by_other
         )
     }
+    _drop_excluded_elsewhere(report, others, by_other)
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
@@ -193,6 +194,45 @@ def report_match(
     if made:
         logger.info("report %s: %d pairs matched", report.pk, len(made))
     return [m.match for m in made]
+
+
+def _drop_excluded_elsewhere(
+    report: Report, others: dict[int, Report], by_other: dict[int, list[Candidate]]
+) -> None:
+    """An operation's exclusions apply to every pair with a report of that operation.
+
+    Matching spans all operations (see the README, "What is matched against what"): a
+    report of another operation whose analysts excluded the shared value makes no pair
+    on it. One query, and only when a candidate lies in another operation.
+    """
+    elsewhere = {r.room.operation_id for r in others.values()} - {report.room.operation_id}
+    if not elsewhere:
+        return
+    excluded: dict[int, set[tuple[str, str]]] = {}
+    for operation_id, type_, value in ExcludedSelector.objects.filter(
+        operation_id__in=elsewhere
+    ).values_list("operation_id", "selector_type", "normalised"):
+        excluded.setdefault(operation_id, set()).add((type_, value))
+    for other_id, candidates in list(by_other.items()):
+        other = others.get(other_id)
+        rules = excluded.get(other.room.operation_id) if other is not None else None
+        if not rules:
+            continue
+        kept = [
+            c
+            for c in candidates
+            if not any(
+                (c.selector_type, value) in rules
+                for value in {
+                    _normalised(c.selector_type, c.value) if c.kind == MatchKind.FUZZY else c.value,
+                    _normalised(c.selector_type, c.value_b) if c.value_b else "",
+                }
+            )
+        ]
+        if kept:
+            by_other[other_id] = kept
+        else:
+            del by_other[other_id]
 
 
 def _pairs_save(

@@ -223,3 +223,49 @@ def test_an_address_match_shows_an_officer_only_the_side_they_may_read(world, po
     assert payload["match"]["score"] is None
     assert set(payload["match"]["reports"][0]) == {"id", "agency", "country", "handling"}
     assert "Ermou" not in str(payload)
+
+
+# --- the scope of matching: every operation, hit/no-hit across them ---------------------------
+
+
+def _other_operation(world):
+    """A second operation with a room of its own, joined by German Police."""
+    from tests.factories import OfficerFactory, RoomFactory, join
+
+    room = RoomFactory(name="Another operation's room")
+    de = world.de_officer.agency
+    join(room, de)
+    return room, OfficerFactory(username="de.colleague", agency=de)
+
+
+def test_a_report_of_another_operation_is_matched_and_shown_as_hit_no_hit(world, post):
+    # given: an amber Greek hit in this operation
+    hit = post(world.gr_officer, world.postal, "hit", handling="amber", parcel=PARCEL)
+    room, de = _other_operation(world)
+
+    # when: another operation's officer reports the same phone
+    post(de, room, "intel", body="Buyer uses +30 694 123 4567.")
+
+    # then: one pair, and the German officer learns only that the Greek customs hold a report
+    alert = Alert.objects.get(officer=de)
+    payload = alert_payload(alert, viewer_for(de))
+    assert payload["match"]["reports"][0] == {
+        "id": hit.pk, "agency": "Hellenic Customs", "country": "GR", "handling": "amber",
+    }  # fmt: skip
+    assert "Papadop" not in str(payload)
+
+
+def test_an_exclusion_of_an_operation_applies_to_every_pair_with_its_reports(world, post):
+    # given: this operation's analysts excluded a hub's phone, and one of its reports has it
+    ExcludedSelector.objects.create(
+        operation=world.operation, selector_type="phone", normalised="+306941234567"
+    )
+    post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    room, de = _other_operation(world)
+
+    # when: another operation's report carries the phone
+    post(de, room, "intel", body="Buyer uses +30 694 123 4567.")
+
+    # then: no pair on it, from whichever side
+    assert not MatchLink.objects.filter(selector_type="phone").exists()
+    assert not Alert.objects.exists()
