@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
+from apps.core.compiled import compile_serializer
 from apps.core.inputs import flatten_errors
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
@@ -53,6 +54,10 @@ class ParcelToScore(ParcelInput):
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
+#: ParcelToScore as one plain function (apps/core/compiled.py): None = ask the serializer.
+_parcel_check = compile_serializer(ParcelToScore)
+
+
 @dataclass(slots=True)
 class _Item:
     index: int
@@ -66,15 +71,22 @@ class _Item:
 
 
 def parcels_parse(parcels: list[Any]) -> list[_Item]:
-    """Each parcel checked with the same rules as a report's parcel."""
-    parser = ParcelToScore()
+    """Each parcel checked with the same rules as a report's parcel.
+
+    A plainly valid parcel goes through the compiled schema; any other through the
+    serializer itself, which names the fields at fault.
+    """
+    parser = None
     items = []
     for index, raw in enumerate(parcels):
         ref = raw.get("ref", "") if isinstance(raw, dict) else ""
         item = _Item(index=index, ref=ref if isinstance(ref, str) else "")
         if not isinstance(raw, dict):
             item.errors = {"non_field_errors": ["A parcel is a JSON object."]}
+        elif (data := _parcel_check(raw)) is not None:
+            item.data = data
         else:
+            parser = parser or ParcelToScore()
             try:
                 item.data = dict(parser.run_validation(raw))
             except ValidationError as exc:
@@ -138,12 +150,29 @@ def _as_raw(parcel: dict) -> dict:
     return out
 
 
+#: operation id -> (its active indicators as read, their rules): compiled once, reused
+#: while the rows read back are the same (any change, by any process, compiles again).
+_compiled: dict[int, tuple[list[tuple], list[Rule]]] = {}
+
+
 def operation_rules(operation: Operation) -> list[Rule]:
-    """The operation's active indicators as rules."""
-    return [
-        compile_rule(i.pk, i.name, i.kind, i.params, i.weight, i.explanation)
-        for i in Indicator.objects.filter(operation=operation, active=True).order_by("id")
-    ]
+    """The operation's active indicators as rules, compiled once per version of them.
+
+    One query per call reads the active indicators' rows; they are compiled only
+    when those differ from the ones compiled last (an indicator created, changed,
+    switched off or deleted, here or in another process).
+    """
+    rows = list(
+        Indicator.objects.filter(operation=operation, active=True)
+        .order_by("id")
+        .values_list("pk", "name", "kind", "params", "weight", "explanation")
+    )
+    cached = _compiled.get(operation.pk)
+    if cached is not None and cached[0] == rows:
+        return cached[1]
+    rules = [compile_rule(*row) for row in rows]
+    _compiled[operation.pk] = (rows, rules)
+    return rules
 
 
 def parcels_score(
