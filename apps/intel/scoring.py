@@ -25,7 +25,7 @@ from apps.core.inputs import flatten_errors
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
 from apps.crossmatch.services import PERSON, person_blocking_keys
-from apps.operations.models import Operation
+from apps.operations.models import Operation, Room
 from apps.reports.disclosure import EvidenceRow, evidence_for
 from apps.reports.extract import extract_from_report
 from apps.reports.inputs import ParcelInput
@@ -279,23 +279,62 @@ def _earlier_by_selector(
         )
     )
     found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for stype, values in wanted.items():
-        for chunk in _chunks(sorted(v for v in values if (stype, v) not in excluded)):
-            # Filtered on the report in Python: given the report's columns, planners
-            # would start from the operation's reports instead of the index.
-            rows = (
-                Selector.objects.filter(type=stype, normalised__in=chunk)
-                .order_by()
-                .values_list(
-                    "normalised", "report_id", "report__kind", "report__room__operation_id"
-                )
-            )
-            for normalised, report_id, kind, operation in rows:
-                if operation == operation_id and kind in kinds:
-                    found[(stype, normalised)].append((report_id, kind))
+    pairs = [
+        (stype, value)
+        for stype, values in wanted.items()
+        for value in sorted(values)
+        if (stype, value) not in excluded
+    ]
+    for report_id, stype, normalised, kind, operation in _selector_rows(pairs):
+        if operation == operation_id and kind in kinds:
+            found[(stype, normalised)].append((report_id, kind))
     for reports in found.values():
         reports.sort(reverse=True)  # the latest first
     return found
+
+
+def _selector_rows(pairs: list[tuple[str, str]]) -> Iterable[tuple]:
+    """(report, type, normalised, report kind, operation) of every selector among `pairs`.
+
+    Filtered on the report by the caller: given the report's columns, planners
+    would start from the operation's reports instead of the selector index.
+    """
+    if connection.vendor == "postgresql":
+        # One statement per 5000 pairs, the pairs as two arrays: a probe of the
+        # selector index each, whatever their types.
+        sql = (
+            "SELECT s.report_id, s.type, s.normalised, r.kind, rm.operation_id "
+            "FROM unnest(%s::text[], %s::text[]) AS w(type, normalised) "
+            f"JOIN {Selector._meta.db_table} s "
+            "ON s.type = w.type AND s.normalised = w.normalised "
+            f"JOIN {Report._meta.db_table} r ON r.id = s.report_id "
+            f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id"
+        )
+        with connection.cursor() as cursor:
+            for chunk in _chunks(pairs, 5000):
+                cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk]])
+                yield from cursor.fetchall()
+        return
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for stype, value in pairs:
+        by_type[stype].append(value)
+    for stype, values in by_type.items():
+        for chunk in _chunks(values):
+            yield from (
+                Selector.objects.filter(type=stype, normalised__in=chunk)
+                .order_by()
+                .values_list(
+                    "report_id", "type", "normalised", "report__kind",
+                    "report__room__operation_id",
+                )
+            )  # fmt: skip
+
+
+#: Name keys seen held by ROWS_PER_KEY people or more. A key only gains holders
+#: (reports are not deleted in the life of a process), so once common it stays
+#: common and is not looked up again; bounded, forgotten all at once when full.
+_common_keys: set[str] = set()
+MAX_COMMON_KEYS = 500_000
 
 
 def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
@@ -304,22 +343,31 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
     A key that fills the limit is too common to block on and is left out; so the
     read is bounded whatever the size of the index.
     """
-    holders: dict[str, list[int]] = defaultdict(list)
-    ordered = sorted(keys)
+    holders: dict[str, list[int]] = {}
+    ordered = sorted(keys - _common_keys)
     table = NameKey._meta.db_table
+    common: list[str] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for chunk in _chunks(ordered, 1000):
+            # Per key at most ROWS_PER_KEY holders, aggregated in the database: a
+            # common key comes back as one row without its holders.
+            for chunk in _chunks(ordered, 5000):
                 cursor.execute(
-                    "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
-                    f"CROSS JOIN LATERAL (SELECT party_id FROM {table} "
-                    "WHERE entity = %s AND key = k.key LIMIT %s) nk",
-                    [chunk, PERSON, ROWS_PER_KEY],
+                    "SELECT k.key, CASE WHEN cardinality(nk.ids) < %s THEN nk.ids END "
+                    "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL ("
+                    f"SELECT array_agg(party_id) AS ids FROM (SELECT party_id FROM {table} "
+                    "WHERE entity = %s AND key = k.key LIMIT %s) one) nk "
+                    "WHERE nk.ids IS NOT NULL",
+                    [ROWS_PER_KEY, chunk, PERSON, ROWS_PER_KEY],
                 )
-                for key, party_id in cursor.fetchall():
-                    holders[key].append(party_id)
+                for key, ids in cursor.fetchall():
+                    if ids is None:
+                        common.append(key)
+                    else:
+                        holders[key] = ids
         else:
             # SQLite: one compound SELECT of per-key LIMITed subqueries (at most 500 terms).
+            found: dict[str, list[int]] = defaultdict(list)
             for chunk in _chunks(ordered, 400):
                 sql = " UNION ALL ".join(
                     f"SELECT * FROM (SELECT key, party_id FROM {table} "
@@ -328,8 +376,16 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
                 )
                 cursor.execute(sql, [v for key in chunk for v in (PERSON, key, ROWS_PER_KEY)])
                 for key, party_id in cursor.fetchall():
-                    holders[key].append(party_id)
-    return {k: v for k, v in holders.items() if len(v) < ROWS_PER_KEY}
+                    found[key].append(party_id)
+            for key, ids in found.items():
+                if len(ids) < ROWS_PER_KEY:
+                    holders[key] = ids
+                else:
+                    common.append(key)
+    if len(_common_keys) + len(common) > MAX_COMMON_KEYS:
+        _common_keys.clear()
+    _common_keys.update(common)
+    return holders
 
 
 def _earlier_by_person(
