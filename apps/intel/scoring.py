@@ -95,7 +95,8 @@ def parcels_parse(parcels: list[Any]) -> list[_Item]:
     return items
 
 
-def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts, dict]:
+def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[ParcelFacts, dict]:
+    """What the rules look at; name keys only for the roles an indicator looks up."""
     notes = data.get("notes", "")
     parcel = {k: v for k, v in data.items() if k not in ("ref", "notes")}
     raw = {"parcel": _as_raw(parcel), "body": notes}
@@ -116,7 +117,7 @@ def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts
             )
             keys = (
                 frozenset(person_blocking_keys(party["name"], party.get("date_of_birth"), hint))
-                if with_keys
+                if role in key_roles
                 else frozenset()
             )
             people.append(Person(role, party["name"].strip(), party.get("date_of_birth"), keys))
@@ -192,14 +193,16 @@ def parcels_score(
     rules = operation_rules(operation) if rules is None else rules
     items = parcels_parse(parcels)
     kinds = {r.kind for r in rules}
-    need_keys = IndicatorKind.EARLIER_PERSON in kinds
+    key_roles = frozenset(
+        role for r in rules if r.kind == IndicatorKind.EARLIER_PERSON for role in r.params["roles"]
+    )
     officer_region = officer.agency.country_id if officer.agency_id else None
     for item in items:
         if item.data is not None:
             # National numbers are read as numbers of the destination, where the
             # parcel is scanned and its recipient lives; else the scanning officer's.
             region = item.data.get("destination_country") or officer_region
-            item.facts, warnings = _facts(item.data, region, need_keys)
+            item.facts, warnings = _facts(item.data, region, key_roles)
             item.warnings = warnings or None
 
     scorable = [item for item in items if item.facts is not None]
@@ -272,20 +275,9 @@ def _earlier_by_selector(
                 wanted[s.type].add(s.normalised)
     if not wanted:
         return {}
-    # Values the analysts set aside (a hub's address...) are no evidence.
-    excluded = set(
-        ExcludedSelector.objects.filter(operation_id=operation_id).values_list(
-            "selector_type", "normalised"
-        )
-    )
     found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    pairs = [
-        (stype, value)
-        for stype, values in wanted.items()
-        for value in sorted(values)
-        if (stype, value) not in excluded
-    ]
-    for report_id, stype, normalised, kind, operation in _selector_rows(pairs):
+    pairs = [(stype, value) for stype, values in wanted.items() for value in sorted(values)]
+    for report_id, stype, normalised, kind, operation in _selector_rows(operation_id, pairs):
         if operation == operation_id and kind in kinds:
             found[(stype, normalised)].append((report_id, kind))
     for reports in found.values():
@@ -293,11 +285,13 @@ def _earlier_by_selector(
     return found
 
 
-def _selector_rows(pairs: list[tuple[str, str]]) -> Iterable[tuple]:
+def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[tuple]:
     """(report, type, normalised, report kind, operation) of every selector among `pairs`.
 
-    Filtered on the report by the caller: given the report's columns, planners
-    would start from the operation's reports instead of the selector index.
+    Values the analysts set aside in the operation (a hub's address...) are no
+    evidence and are left out. Filtered on the report by the caller: given the
+    report's columns, planners would start from the operation's reports instead
+    of the selector index.
     """
     if connection.vendor == "postgresql":
         # One statement per 5000 pairs, the pairs as two arrays: a probe of the
@@ -308,16 +302,25 @@ def _selector_rows(pairs: list[tuple[str, str]]) -> Iterable[tuple]:
             f"JOIN {Selector._meta.db_table} s "
             "ON s.type = w.type AND s.normalised = w.normalised "
             f"JOIN {Report._meta.db_table} r ON r.id = s.report_id "
-            f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id"
+            f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ExcludedSelector._meta.db_table} e "
+            "WHERE e.operation_id = %s AND e.selector_type = w.type "
+            "AND e.normalised = w.normalised)"
         )
         with connection.cursor() as cursor:
             for chunk in _chunks(pairs, 5000):
-                cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk]])
+                cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk], operation_id])
                 yield from cursor.fetchall()
         return
+    excluded = set(
+        ExcludedSelector.objects.filter(operation_id=operation_id).values_list(
+            "selector_type", "normalised"
+        )
+    )
     by_type: dict[str, list[str]] = defaultdict(list)
     for stype, value in pairs:
-        by_type[stype].append(value)
+        if (stype, value) not in excluded:
+            by_type[stype].append(value)
     for stype, values in by_type.items():
         for chunk in _chunks(values):
             yield from (

@@ -137,6 +137,23 @@ def test_earlier_selector_and_person_point_at_the_imported_seizure(
     assert fired(plain) == {}
 
 
+def test_a_value_set_aside_in_the_operation_is_no_evidence(world, analyst, indicator, run_import):
+    from apps.crossmatch.models import ExcludedSelector
+
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {"types": ["phone"]}, name="seen before")
+    parcel = dict(PLAIN, recipient={"phone": "+306941234567"})
+    (before,) = score(world, analyst, parcel)
+
+    ExcludedSelector.objects.create(
+        operation=world.operation, selector_type="phone", normalised="+306941234567"
+    )
+    (after,) = score(world, analyst, parcel)
+
+    assert fired(before) == {"seen before": ["recipient phone +306941234567 in 1 earlier report"]}
+    assert fired(after) == {}
+
+
 def test_evidence_the_caller_may_not_read_is_shown_as_hit_no_hit_only(
     world, analyst, indicator, run_import
 ):
