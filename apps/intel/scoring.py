@@ -192,7 +192,6 @@ def parcels_score(
     """
     rules = operation_rules(operation) if rules is None else rules
     items = parcels_parse(parcels)
-    kinds = {r.kind for r in rules}
     key_roles = frozenset(
         role for r in rules if r.kind == IndicatorKind.EARLIER_PERSON for role in r.params["roles"]
     )
