@@ -128,9 +128,9 @@ def run(args) -> dict:
     for data in wanted:
         if data["name"] not in have:
             indicator_create(operation=operation, officer=analyst, data=data)
-    Indicator.objects.filter(operation=operation).exclude(
-        name__in=[d["name"] for d in wanted]
-    ).update(active=False)
+    names = [d["name"] for d in wanted]
+    Indicator.objects.filter(operation=operation).exclude(name__in=names).update(active=False)
+    Indicator.objects.filter(operation=operation, name__in=names).update(active=True)
     earlier = Report.objects.filter(room__operation=operation).count()
     active = Indicator.objects.filter(operation=operation, active=True).count()
     print(

@@ -229,6 +229,25 @@ def test_bad_parcels_in_a_large_batch_are_told_by_index_and_the_rest_scored(
     assert scored[0]["ref"] == "scan-0" and scored[0]["tracking_number"] == "RR123456785US"
 
 
+def test_a_parcel_scanned_again_counts_once_per_indicator_and_keeps_its_best_score(
+    world, analyst, indicator
+):
+    from apps.intel.models import IndicatorStat, ScoredParcel
+
+    origin = indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    score(world, analyst, PARCEL, record=True)
+    carrier = indicator("carrier", {"carriers": ["usps"]}, name="carrier", weight=5)
+    # scanned again at another hub, and twice in one batch
+    score(world, world.gr_officer, PARCEL, dict(PARCEL, ref="again"), record=True)
+    indicator_update(indicator=origin, officer=analyst, data={"active": False})
+    score(world, analyst, PARCEL, record=True)  # only the carrier fires now
+
+    (parcel,) = ScoredParcel.objects.values_list("tracking_number", "indicator_ids", "score")
+    assert parcel == ("RR123456785US", sorted([origin.pk, carrier.pk]), 25.0)
+    flagged = dict(IndicatorStat.objects.values_list("indicator_id", "flagged"))
+    assert flagged == {origin.pk: 1, carrier.pk: 1}
+
+
 def test_indicator_params_are_checked_per_kind(world, analyst):
     with pytest.raises(IntelInvalid) as bad:
         indicator_create(
