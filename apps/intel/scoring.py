@@ -293,8 +293,8 @@ def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[
     of the selector index.
     """
     if connection.vendor == "postgresql":
-        # One statement per 5000 pairs, the pairs as two arrays: a probe of the
-        # selector index each, whatever their types.
+        # The pairs as two arrays, a probe of the selector index each whatever its
+        # type; 1000 a statement: more, and the planner turns to hash joins (and JIT).
         sql = (
             "SELECT s.report_id, s.type, s.normalised, r.kind, rm.operation_id "
             "FROM unnest(%s::text[], %s::text[]) AS w(type, normalised) "
@@ -307,7 +307,7 @@ def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[
             "AND e.normalised = w.normalised)"
         )
         with connection.cursor() as cursor:
-            for chunk in _chunks(pairs, 5000):
+            for chunk in _chunks(pairs, 1000):
                 cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk], operation_id])
                 yield from cursor.fetchall()
         return
@@ -352,8 +352,10 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Per key at most ROWS_PER_KEY holders, aggregated in the database: a
-            # common key comes back as one row without its holders.
-            for chunk in _chunks(ordered, 5000):
+            # common key comes back as one row without its holders. 1000 keys a
+            # statement keep its estimate under PostgreSQL's JIT threshold (compiling
+            # costs more than it saves here).
+            for chunk in _chunks(ordered, 1000):
                 cursor.execute(
                     "SELECT k.key, CASE WHEN cardinality(nk.ids) < %s THEN nk.ids END "
                     "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL ("
