@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -30,7 +31,7 @@ from apps.reports.disclosure import EvidenceRow, evidence_for
 from apps.reports.extract import extract_from_report
 from apps.reports.inputs import ParcelInput
 from apps.reports.models import Party, Report, Selector
-from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.reports.normalise import fold_text
 from apps.reports.selectors import reports_visible_to, viewer_for
 
 from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
@@ -101,12 +102,10 @@ def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[P
     parcel = {k: v for k, v in data.items() if k not in ("ref", "notes")}
     raw = {"parcel": _as_raw(parcel), "body": notes}
     selectors, warnings = extract_from_report(raw, default_region=region)
-    tracking = ""
-    if data.get("tracking_number"):
-        try:
-            tracking = normalise(SelectorType.TRACKING_NUMBER, data["tracking_number"])[:64]
-        except InvalidSelector:
-            tracking = ""
+    # the parcel's own tracking number, normalised by extraction (none if invalid)
+    tracking = next(
+        (s.normalised[:64] for s in selectors if s.source == "parcel.tracking_number"), ""
+    )
     people = []
     domains = []
     for role in ("sender", "recipient"):
@@ -116,7 +115,7 @@ def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[P
                 data.get("origin_country") if role == "sender" else data.get("destination_country")
             )
             keys = (
-                frozenset(person_blocking_keys(party["name"], party.get("date_of_birth"), hint))
+                _person_keys(party["name"], party.get("date_of_birth"), hint)
                 if role in key_roles
                 else frozenset()
             )
@@ -137,6 +136,12 @@ def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[P
         email_domains=domains,
     )
     return facts, {path: [message] for path, message in warnings.items()}
+
+
+@lru_cache(maxsize=100_000)
+def _person_keys(name: str, date_of_birth: Any, hint: str | None) -> frozenset[str]:
+    """A name's blocking keys, kept for the names a hub sees again (the same recipients)."""
+    return frozenset(person_blocking_keys(name, date_of_birth, hint))
 
 
 def _as_raw(parcel: dict) -> dict:
