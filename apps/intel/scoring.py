@@ -156,28 +156,29 @@ def _as_raw(parcel: dict) -> dict:
     return out
 
 
-#: operation id -> (its active indicators as read, their rules): compiled once, reused
-#: while the rows read back are the same (any change, by any process, compiles again).
+#: operation id -> (the version of its active indicators, their rules): compiled once,
+#: reused while the version is the same.
 _compiled: dict[int, tuple[list[tuple], list[Rule]]] = {}
 
 
 def operation_rules(operation: Operation) -> list[Rule]:
     """The operation's active indicators as rules, compiled once per version of them.
 
-    One query per call reads the active indicators' rows; they are compiled only
-    when those differ from the ones compiled last (an indicator created, changed,
-    switched off or deleted, here or in another process).
+    Each call reads the active indicators' (id, updated_at), one small query; every
+    save of an indicator (services, admin) moves its updated_at, and switching one
+    off or deleting it takes it out of the list, so a change made by any process
+    compiles the rules again at the next batch.
     """
-    rows = list(
-        Indicator.objects.filter(operation=operation, active=True)
-        .order_by("id")
-        .values_list("pk", "name", "kind", "params", "weight", "explanation")
-    )
+    active = Indicator.objects.filter(operation=operation, active=True).order_by("id")
+    version = list(active.values_list("pk", "updated_at"))
     cached = _compiled.get(operation.pk)
-    if cached is not None and cached[0] == rows:
+    if cached is not None and cached[0] == version:
         return cached[1]
-    rules = [compile_rule(*row) for row in rows]
-    _compiled[operation.pk] = (rows, rules)
+    rules = [
+        compile_rule(*row)
+        for row in active.values_list("pk", "name", "kind", "params", "weight", "explanation")
+    ]
+    _compiled[operation.pk] = (version, rules)
     return rules
 
 

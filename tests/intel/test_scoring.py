@@ -194,13 +194,18 @@ def test_a_changed_indicator_counts_from_the_next_scan(world, analyst, indicator
     after_change = score(world, analyst, PARCEL)[0]
     indicator("carrier", {"carriers": ["usps"]}, name="carrier", weight=5)
     after_add = score(world, analyst, PARCEL)[0]
+    carrier = Indicator.objects.get(name="carrier")
+    carrier.weight = 6
+    carrier.save()  # as the admin saves it
+    after_admin = score(world, analyst, PARCEL)[0]
     Indicator.objects.filter(pk=rule.pk).update(active=False)  # even behind the services' back
     after_off = score(world, analyst, PARCEL)[0]
 
     # then every next scan is scored with the indicators as they are now
     assert after_change["score"] == 35
     assert (after_add["score"], sorted(fired(after_add))) == (40, ["carrier", "origin"])
-    assert (after_off["score"], sorted(fired(after_off))) == (5, ["carrier"])
+    assert after_admin["score"] == 41
+    assert (after_off["score"], sorted(fired(after_off))) == (6, ["carrier"])
 
 
 def test_bad_parcels_in_a_large_batch_are_told_by_index_and_the_rest_scored(
