@@ -1,5 +1,7 @@
 """The intelligence phase: imports of earlier seizures, risk indicators and scored parcels."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -132,6 +134,14 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every save (services, the admin) is a new version: scoring, which checks the
+        # active indicators' (id, updated_at) before each batch, compiles them again.
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class IndicatorStat(models.Model):
