@@ -21,7 +21,9 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rows_per_selector_fold_into_one_pair_with_its_links_and_one_alert_per_officer(world):
+def test_rows_per_selector_fold_into_one_pair_with_its_links_and_one_alert_per_officer(
+    countries, world
+):
     # given: the old shape, two rows (phone, tracking number) for one pair, each alerted
     gr, al = world.gr_officer, world.al_officer
     room = RoomFactory(name="Old matches")
