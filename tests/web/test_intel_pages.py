@@ -11,6 +11,7 @@ from ..intel.test_imports import BAD_WEIGHT, GOOD_1, HEADER
 # the intel tests' fixtures: an analyst of the operation and the indicators they define
 analyst = intel.analyst
 indicator = intel.indicator
+partners = intel.partners
 
 
 def test_an_analyst_adds_an_indicator_in_the_page_and_sees_its_counts(world, analyst, client):
@@ -48,7 +49,7 @@ def test_an_officer_sees_the_indicators_without_the_form_and_no_imports(
 
 
 def test_uploading_a_file_in_the_page_imports_it_and_lists_the_rejected_rows(
-    world, analyst, client, django_capture_on_commit_callbacks
+    world, analyst, partners, client, django_capture_on_commit_callbacks
 ):
     client.force_login(analyst)
     upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1 + BAD_WEIGHT).encode())
