@@ -20,6 +20,14 @@ from .models import Agency, AgencyAlias, Officer
 AgencyName = tuple[str, str, str]
 
 
+def agencies_of_countries(countries: Iterable[str]) -> dict[str, list[Agency]]:
+    """The agencies of each country, by name."""
+    found: dict[str, list[Agency]] = defaultdict(list)
+    for agency in Agency.objects.filter(country_id__in=set(countries)).order_by("name"):
+        found[agency.country_id].append(agency)
+    return found
+
+
 def agencies_resolve(names: Iterable[AgencyName]) -> dict[AgencyName, int | None]:
     """The agency each (country, name, kind) names, or None: an agency of that country
     whose name folds (apps/core/text.fold_text) to the same, else an alias of that country.

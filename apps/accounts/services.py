@@ -39,19 +39,25 @@ def agency_alias_add(*, agency: Agency, name: str, officer: Officer | None = Non
     """Record `name` as another name of `agency` in its country (imports then find it).
 
     The same name (folded) again points it at `agency`. Refused when the name is
-    empty once folded, or is the name of another agency of that country.
+    empty once folded, or is the name of another agency of that country (unless
+    several agencies' names fold alike: then the alias says which one it means).
     """
     name = " ".join(name.split())
     folded = fold_text(name)
     if not folded or len(name) > 200:
         raise AccountError("An alias needs letters or digits (at most 200 characters).")
-    others = [
+    namesakes = [
         other
-        for other in Agency.objects.filter(country_id=agency.country_id).exclude(pk=agency.pk)
+        for other in Agency.objects.filter(country_id=agency.country_id)
         if fold_text(other.name) == folded
     ]
-    if others:
-        raise AccountError(f"{name!r} is the name of {others[0]} already.")
+    # An agency's own name wins over aliases; when several agencies' names fold
+    # alike, an alias says which one the name means.
+    if len(namesakes) == 1 and namesakes[0] != agency:
+        raise AccountError(f"{name!r} is the name of {namesakes[0]} already.")
+    alias = AgencyAlias.objects.filter(country_id=agency.country_id, folded=folded).first()
+    if alias is not None and alias.agency_id == agency.pk:
+        return alias
     alias, _ = AgencyAlias.objects.update_or_create(
         country_id=agency.country_id,
         folded=folded,
