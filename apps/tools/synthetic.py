@@ -18,9 +18,8 @@ from typing import IO
 
 import phonenumbers
 
+from apps.intel.sources import CSV_COLUMNS, LIST_COLUMNS
 from apps.reports.normalise import s10_check_digit
-
-from .sources import CSV_COLUMNS, LIST_COLUMNS
 
 COUNTRIES = [
     "AT", "AL", "BG", "CY", "CZ", "DE", "DK", "EE", "GR", "ES", "FI", "FR", "HU",
