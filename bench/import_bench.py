@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--again", action="store_true", help="import the same file a second time")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument(
+        "--agencies-only", action="store_true", help="time only the agency pass, load nothing"
+    )
     args = parser.parse_args(argv)
 
     _setup()
@@ -107,8 +110,12 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"agencies: the first pass (country, agency, agency_kind of every row) read "
         f"{a['rows']:,} rows in {a['seconds']:.1f} s = {a['rows_per_s']:,.0f} rows/s, "
-        f"{a['distinct']} distinct agencies (part of the load below)"
+        f"{a['distinct']} distinct agencies (part of the load below); {a['cpu_seconds']:.2f} "
+        f"CPU-s = {a['rows_per_cpu_s']:,.0f} rows per CPU-second; load average "
+        f"{os.getloadavg()[0]:.1f}"
     )
+    if args.agencies_only:
+        return results
     cpu_before = _cpu_seconds()
     run, seconds = _import(path, args, analyst, operation)
     cpu = _cpu_seconds() - cpu_before
@@ -170,16 +177,18 @@ def _cpu_seconds() -> float:
 def _agency_pass(path: Path, file_format: str) -> dict:
     from apps.intel.imports import agencies_scan
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     with path.open("rb") as fh:
         counts = agencies_scan(fh, file_format)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu
     rows = sum(counts.values())
     return {
         "rows": rows,
         "distinct": len(counts),
         "seconds": round(seconds, 2),
         "rows_per_s": round(rows / seconds),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_cpu_s": round(rows / cpu),
     }
 
 

@@ -347,7 +347,7 @@ def read_agency_cells(stream: IO[bytes], file_format: str) -> Iterator[tuple]:
     """(country, agency, agency_kind) of every row as written, for a first pass over a file.
 
     CSV rows are only split, not turned into reports (about 4x faster than read_rows,
-    2-5 % of what loading a row costs); rows that cannot be read are left out
+    2-3 % of what loading a row costs); rows that cannot be read are left out
     (read_rows rejects them with their line), and what makes read_rows fail makes
     this fail. JSON is parsed as read_rows does.
     """

@@ -37,8 +37,10 @@ AS_GIVEN = "as-given"
 class Progress:
     """A tqdm bar over the file's bytes, with the row counts beside it."""
 
-    def __init__(self, stream, size: int, out=sys.stderr):
+    def __init__(self, stream, size: int, out=None):
         self.stream = stream
+        # sys.stderr as it is now (a default argument would keep the one at import time)
+        out = out or sys.stderr
         self.bar = tqdm(total=max(size, 1), unit="B", unit_scale=True, file=out, mininterval=0.25)
 
     def __call__(self, totals: dict) -> None:
@@ -185,7 +187,8 @@ class Command(BaseCommand):
         for entry in run.agencies_unknown:
             kinds = f", agency_kind {'/'.join(entry['kinds'])}" if entry["kinds"] else ""
             self.stdout.write(
-                f"  {entry['country']}  {entry['name']}  ({entry['rows']} rows{kinds})"
+                f"  {entry['country']}  {entry['name']}  ({entry['rows']} "
+                f"row{'s' if entry['rows'] != 1 else ''}{kinds})"
             )
         raise CommandError(
             f"{len(run.agencies_unknown)} unknown agencies. Map them with "
