@@ -48,6 +48,16 @@ def officer_may_analyse(officer: Officer, operation: Operation) -> bool:
     return operation_coordinated_by(officer, operation.pk)
 
 
+def officer_may_change_intel(officer: Officer, operation: Operation) -> bool:
+    """Whether `ensure_may_analyse` lets the officer change the operation's intelligence
+    now (pages ask it before they show a form)."""
+    try:
+        ensure_may_analyse(officer, operation)
+    except IntelRefused:
+        return False
+    return True
+
+
 def ensure_may_analyse(officer: Officer, operation: Operation) -> None:
     if not officer_may_analyse(officer, operation):
         raise IntelRefused(

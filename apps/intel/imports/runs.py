@@ -27,7 +27,7 @@ from apps.operations.services import room_get_or_create, room_member_add
 from apps.reports.models import Report
 
 from .. import events
-from ..models import ImportRun, ImportStatus
+from ..models import ImportedReport, ImportRun, ImportStatus
 from ..payloads import import_run_payload
 from ..services import IntelInvalid, IntelRefused, ensure_may_analyse
 from ..sources import RawRow, SourceInvalid, read_rows
@@ -276,14 +276,18 @@ def import_run_finish_if_complete(run_id: int) -> bool:
 
 
 def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = False) -> int:
-    """Cross-match a batch of imported reports without per-match alerts; count the matches.
+    """Cross-match a batch of imported reports; count the pairs.
+
+    The officers of the other report of each pair get an alert (an action-week hit that
+    an earlier seizure matches is news to its owner); the importing analyst gets the
+    run's summary instead of an alert per pair.
 
     Each report's new matches are counted as soon as they are saved, so a retried
     batch neither loses nor double-counts them (report_match skips what it did).
     """
     found = 0
     for report_id in report_ids:
-        created = report_match(report_id, alert=False)
+        created = report_match(report_id, summarised=imported_among)
         if created:
             found += len(created)
             ImportRun.objects.filter(pk=run_id).update(
@@ -298,6 +302,13 @@ def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = Fal
     ImportRun.objects.filter(pk=run_id).update(**update)
     import_run_finish_if_complete(run_id)
     return found
+
+
+def imported_among(report_ids: set[int]) -> set[int]:
+    """The imported reports among `report_ids` (told about in their runs' summaries)."""
+    return set(
+        ImportedReport.objects.filter(report_id__in=report_ids).values_list("report_id", flat=True)
+    )
 
 
 def import_runs_sweep(*, stalled_seconds: int = 600, limit: int = 10_000) -> int:

@@ -27,6 +27,7 @@ from apps.intel.services import (
     indicator_create,
     indicator_update,
     officer_may_analyse,
+    officer_may_change_intel,
 )
 from apps.intel.uploads import import_upload_start
 from apps.operations.selectors import rooms_of
@@ -53,7 +54,7 @@ def _form_errors(form, errors: dict[str, list[str]]) -> None:
 def indicators(request: HttpRequest, operation_id: int) -> HttpResponse:
     """The operation's indicators, their counts (live) and, for analysts, a form for a new one."""
     operation = _operation(request, operation_id)
-    may_edit = officer_may_analyse(request.user, operation) and not operation.is_closed
+    may_edit = officer_may_change_intel(request.user, operation)
     form = IndicatorForm(request.POST or None) if may_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
