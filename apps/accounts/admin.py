@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from apps.core.text import fold_text
-
 from .models import Agency, AgencyAlias, Country, Officer
 from .services import officer_access_changed
 
@@ -43,5 +41,6 @@ class AgencyAliasAdmin(admin.ModelAdmin):
     readonly_fields = ["folded", "created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        obj.folded = fold_text(obj.name)
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)

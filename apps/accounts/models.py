@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import fold_text
+
 
 class Country(models.Model):
     """An ISO 3166-1 country; the table is filled from the standard by a migration."""
@@ -79,8 +81,13 @@ class AgencyAlias(models.Model):
         return f"{self.name} ({self.country_id}) = {self.agency.name}"
 
     def clean(self) -> None:
+        """For the admin's form (services check the same before they write)."""
+        self.folded = fold_text(self.name or "")
         if self.agency_id and self.country_id and self.agency.country_id != self.country_id:
             raise ValidationError({"agency": _("An alias names an agency of its own country.")})
+        twin = AgencyAlias.objects.filter(country_id=self.country_id, folded=self.folded)
+        if self.folded and twin.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("The country has this alias already.")})
 
 
 class Role(models.TextChoices):
