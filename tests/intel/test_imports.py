@@ -174,7 +174,7 @@ def test_imported_rows_are_matched_in_bulk_and_summarised_not_alerted(world, run
 
 
 def test_an_import_that_matches_a_live_hit_tells_its_owner_and_summarises_for_the_analyst(
-    world, run_import, post, analyst
+    world, partners, run_import, post, analyst
 ):
     # given: a Greek hit of the action week
     live = post(
