@@ -1,6 +1,7 @@
 """An import's agencies: resolved by name or alias before any row loads, never guessed."""
 
 import io
+import logging
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -48,6 +49,15 @@ def upload(world, analyst, api_as, django_capture_on_commit_callbacks):
         return ImportRun.objects.get(pk=response.data["id"])
 
     return _upload
+
+
+@pytest.fixture
+def audit_log(caplog):
+    """The audit log (which does not propagate to the root logger) in caplog."""
+    caplog.set_level(logging.INFO, logger="commandcentre.audit")
+    logging.getLogger("commandcentre.audit").addHandler(caplog.handler)
+    yield caplog
+    logging.getLogger("commandcentre.audit").removeHandler(caplog.handler)
 
 
 def reports_by_agency(run) -> list[tuple[str, str]]:
@@ -114,7 +124,7 @@ def test_an_alias_that_is_another_agencys_name_is_refused(world, greek_police):
 
 
 def test_mapping_over_the_api_stores_the_alias_and_loads_the_upload(
-    world, analyst, greek_police, api_as, upload, django_capture_on_commit_callbacks
+    world, analyst, greek_police, api_as, upload, django_capture_on_commit_callbacks, audit_log
 ):
     # given an upload that waits for "Hellenic Police", its file kept
     run = upload(HELLENIC_POLICE)
@@ -145,6 +155,10 @@ def test_mapping_over_the_api_stores_the_alias_and_loads_the_upload(
         "Hellenic Police",
         greek_police,
         analyst,
+    )
+    assert (
+        f"import run={run.pk} agencies mapped=GR:Hellenic Police=agency {greek_police.pk} "
+        "left=0 by=analyst" in audit_log.text
     )
     # and the next file that names it loads at once
     again = upload(HELLENIC_POLICE.replace("GR-", "GR-B"))

@@ -11,6 +11,7 @@ run continues.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import IO
 
@@ -31,6 +32,8 @@ from ..services import IntelInvalid, IntelRefused, officer_may_analyse
 from ..sources import SourceInvalid, read_agency_cells
 from .prepare import import_agency, import_country
 from .registry import TASKS
+
+audit = logging.getLogger("commandcentre.audit")
 
 #: What a run whose file was not uploaded says once its agencies are mapped.
 RUN_THE_COMMAND_AGAIN = (
@@ -148,7 +151,7 @@ def import_run_map_agencies(
         values, errors = parse_input(AgencyMappingInput, data)
         if errors:
             raise IntelInvalid(errors)
-        created = _apply(run, officer, values["agencies"])
+        created = _apply(run, officer, values["agencies"])  # names now as the run lists them
         mapped = {(m["country"], fold_text(m["name"])) for m in values["agencies"]}
         left = [
             u for u in run.agencies_unknown if (u["country"], fold_text(u["name"])) not in mapped
@@ -172,6 +175,17 @@ def import_run_map_agencies(
                 if resume:
                     enqueue_on_commit(TASKS["upload"], run.pk)
         ImportRun.objects.filter(pk=run.pk).update(**update)
+    audit.info(
+        "import run=%s agencies mapped=%s left=%s by=%s",
+        run.pk,
+        "; ".join(
+            f"{m['country']}:{m['name']}="
+            + (f"agency {m['agency']}" if "agency" in m else m["kind"])
+            for m in values["agencies"]
+        ),
+        len(left),
+        officer.username,
+    )
     run.refresh_from_db()
     return run
 
@@ -204,7 +218,7 @@ def _apply(run: ImportRun, officer: Officer, mappings: list[dict]) -> list[str]:
     created = []
     for index, mapping in enumerate(mappings):
         # The name as the file spells it (the run lists its first spelling).
-        name = unknown[mapping["country"], fold_text(mapping["name"])]
+        name = mapping["name"] = unknown[mapping["country"], fold_text(mapping["name"])]
         try:
             if "agency" in mapping:
                 agency_alias_add(agency=agencies[mapping["agency"]], name=name, officer=officer)
