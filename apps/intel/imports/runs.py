@@ -8,6 +8,7 @@ stalled.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import Agency, AgencyKind, Officer
+from apps.accounts.selectors import AgencyName
 from apps.crossmatch.services import report_match
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
@@ -29,6 +31,7 @@ from ..models import ImportedReport, ImportRun, ImportStatus
 from ..payloads import import_run_payload
 from ..services import IntelInvalid, IntelRefused, ensure_may_analyse
 from ..sources import RawRow, SourceInvalid, read_rows
+from .agencies import import_run_check_agencies
 from .prepare import Prepared, Rejected, gc_for_bulk, prepared_batches
 from .registry import TASKS
 from .write import BatchWriter, analyze_bulk_tables
@@ -115,16 +118,19 @@ def import_run_execute(
     batch_size: int = BATCH_SIZE,
     workers: int = 0,
     progress: Callable[[dict], None] | None = None,
+    agencies: dict[AgencyName, int] | None = None,
 ) -> ImportRun:
     """Load the rows, a batch per transaction, then leave the run to bulk matching.
 
     A rejected row is recorded with its line and reason and the rest still go in.
     Safe to run again on the same rows: what was imported before is skipped.
+    `agencies` are the row agencies the run resolved first (import_file does);
+    others are resolved as they come, and a row whose agency is unknown is rejected.
     """
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.LOADING)
     gc_thresholds = gc_for_bulk()
     try:
-        return _execute(run, rows, batch_size, workers, progress)
+        return _execute(run, rows, batch_size, workers, progress, agencies)
     finally:
         import gc
 
@@ -132,13 +138,13 @@ def import_run_execute(
         gc.unfreeze()
 
 
-def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
+def _execute(run, rows, batch_size, workers, progress, agencies) -> ImportRun:
     if connection.vendor == "sqlite":
         # A bigger page cache for this connection: the indexes of name keys and
         # selectors are written at random places; 2 MB (the default) thrashes.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    writer = BatchWriter(run)
+    writer = BatchWriter(run, agencies)
     errors: list[dict] = []
     batches = 0
     totals = {"total": 0, "created": 0, "existing": 0, "rejected": 0}
@@ -146,6 +152,10 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
         for batch in prepared_batches(run.operation_id, rows, batch_size, workers):
             good = [p for p in batch if isinstance(p, Prepared)]
             bad = [p for p in batch if isinstance(p, Rejected)]
+            if unknown := writer.unknown_agencies(good):
+                dropped = {id(p) for p in unknown}
+                good = [p for p in good if id(p) not in dropped]
+                bad = sorted(bad + [_unknown_agency(p) for p in unknown], key=lambda r: r.line)
             ids, existing = writer.write(good) if good else ([], 0)
             batches += 1 if ids else 0
             room_left = MAX_STORED_ERRORS - len(errors)
@@ -181,7 +191,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
             status=ImportStatus.FAILED,
             failure=exc.message,
             errors=errors[:MAX_STORED_ERRORS],
-            agencies_created=writer.agencies_created,
             loaded_at=timezone.now(),
             finished_at=timezone.now(),
         )
@@ -195,7 +204,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
             status=ImportStatus.FAILED,
             failure=f"stopped by an error after {totals['total']} rows: {exc.__class__.__name__}",
             errors=errors[:MAX_STORED_ERRORS],
-            agencies_created=writer.agencies_created,
             batches_total=batches,
             finished_at=timezone.now(),
         )
@@ -207,7 +215,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
         status=ImportStatus.MATCHING,
         batches_total=batches,
         errors=errors,
-        agencies_created=writer.agencies_created,
         loaded_at=now,
         progress_at=now,
     )
@@ -224,9 +231,26 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
     return run
 
 
+def _unknown_agency(row: Prepared) -> Rejected:
+    return Rejected(
+        row.line, f"agency: no agency {row.agency!r} in {row.country}; map it on the import's page"
+    )
+
+
 def import_file(run: ImportRun, stream: IO[bytes], **options) -> ImportRun:
-    """Import an open binary file in the run's format (see import_run_execute)."""
-    return import_run_execute(run, read_rows(stream, run.file_format), **options)
+    """Import an open binary file in the run's format (see import_run_execute).
+
+    A first pass resolves the file's agencies; if any is unknown the run stops in
+    `needs_agencies` and nothing is loaded (see agencies.py).
+    """
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.LOADING)
+    agencies = import_run_check_agencies(run, stream)
+    if agencies is None:
+        logger.info("import %s needs agencies: %s", run.pk, run.agencies_unknown)
+        return run
+    return import_run_execute(run, read_rows(stream, run.file_format), agencies=agencies, **options)
 
 
 def import_run_summary(run: ImportRun) -> dict:
