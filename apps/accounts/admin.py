@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Agency, Country, Officer
+from .models import Agency, AgencyAlias, Country, Officer
 from .services import officer_access_changed
 
 # Edits that can take access away: the officer's open sockets re-check at once.
@@ -31,3 +31,16 @@ class OfficerAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if change and ACCESS_FIELDS & set(form.changed_data):
             officer_access_changed(officer=obj)
+
+
+@admin.register(AgencyAlias)
+class AgencyAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "agency", "created_by", "created_at"]
+    list_filter = ["country"]
+    search_fields = ["name", "agency__name"]
+    readonly_fields = ["folded", "created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

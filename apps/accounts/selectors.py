@@ -1,5 +1,7 @@
-"""Reads about officers and whether their credentials still hold."""
+"""Reads about agencies, officers and whether their credentials still hold."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,7 +12,55 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
-from .models import Officer
+from apps.core.text import fold_text
+
+from .models import Agency, AgencyAlias, Officer
+
+#: How a file names its reporting agency: (country code, name, kind or "").
+AgencyName = tuple[str, str, str]
+
+
+def agencies_of_countries(countries: Iterable[str]) -> dict[str, list[Agency]]:
+    """The agencies of each country, by name."""
+    found: dict[str, list[Agency]] = defaultdict(list)
+    for agency in Agency.objects.filter(country_id__in=set(countries)).order_by("name"):
+        found[agency.country_id].append(agency)
+    return found
+
+
+def agencies_resolve(names: Iterable[AgencyName]) -> dict[AgencyName, int | None]:
+    """The agency each (country, name, kind) names, or None: an agency of that country
+    whose name folds (apps/core/text.fold_text) to the same, else an alias of that country.
+
+    The kind only chooses between agencies whose names fold alike; it never picks an
+    agency of another name. Two queries, whatever the number of names.
+    """
+    names = set(names)
+    countries = {country for country, _, _ in names}
+    by_name: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for pk, country, name, kind in Agency.objects.filter(country_id__in=countries).values_list(
+        "pk", "country_id", "name", "kind"
+    ):
+        by_name[country, fold_text(name)].append((pk, kind))
+    aliases = dict(
+        ((country, folded), agency_id)
+        for country, folded, agency_id in AgencyAlias.objects.filter(
+            country_id__in=countries
+        ).values_list("country_id", "folded", "agency_id")
+    )
+    found: dict[AgencyName, int | None] = {}
+    for key in names:
+        country, name, kind = key
+        folded = fold_text(name)
+        candidates = by_name.get((country, folded), [])
+        if len(candidates) > 1 and kind:
+            candidates = [c for c in candidates if c[1] == kind] or candidates
+        if len(candidates) == 1:
+            found[key] = candidates[0][0]
+        else:
+            # No agency of that name, or several (then only an alias says which).
+            found[key] = aliases.get((country, folded))
+    return found
 
 
 def token_expires_at(token: Token) -> datetime:

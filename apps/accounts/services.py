@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from apps.core.events import publish_on_commit
+from apps.core.text import fold_text
 
 from .events import access_changed, officer_group
-from .models import Agency, AgencyKind, Country, Officer, Role
+from .models import Agency, AgencyAlias, AgencyKind, Country, Officer, Role
 from .selectors import token_expired
 
 audit = logging.getLogger("commandcentre.audit")
@@ -32,6 +33,44 @@ def agency_get_or_create(*, country: str, name: str, kind: str) -> Agency:
         country_id=country.upper(), name=name, defaults={"kind": kind}
     )
     return agency
+
+
+def agency_alias_add(*, agency: Agency, name: str, officer: Officer | None = None) -> AgencyAlias:
+    """Record `name` as another name of `agency` in its country (imports then find it).
+
+    The same name (folded) again points it at `agency`. Refused when the name is
+    empty once folded, or is the name of another agency of that country (unless
+    several agencies' names fold alike: then the alias says which one it means).
+    """
+    name = " ".join(name.split())
+    folded = fold_text(name)
+    if not folded or len(name) > 200:
+        raise AccountError("An alias needs letters or digits (at most 200 characters).")
+    namesakes = [
+        other
+        for other in Agency.objects.filter(country_id=agency.country_id)
+        if fold_text(other.name) == folded
+    ]
+    # An agency's own name wins over aliases; when several agencies' names fold
+    # alike, an alias says which one the name means.
+    if len(namesakes) == 1 and namesakes[0] != agency:
+        raise AccountError(f"{name!r} is the name of {namesakes[0]} already.")
+    alias = AgencyAlias.objects.filter(country_id=agency.country_id, folded=folded).first()
+    if alias is not None and alias.agency_id == agency.pk:
+        return alias
+    alias, _ = AgencyAlias.objects.update_or_create(
+        country_id=agency.country_id,
+        folded=folded,
+        defaults={"name": name, "agency": agency, "created_by": officer},
+    )
+    audit.info(
+        "agency alias %r (%s) = agency=%s by=%s",
+        name,
+        agency.country_id,
+        agency.pk,
+        officer.username if officer else "-",
+    )
+    return alias
 
 
 @transaction.atomic

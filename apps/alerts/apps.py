@@ -8,6 +8,6 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from apps.crossmatch.hooks import on_matches_made
 
-        from .services import alerts_create_for_matches
+        from .services import alerts_for_matches
 
-        on_matches_made("alerts.officers_concerned", alerts_create_for_matches)
+        on_matches_made("alerts.officers_concerned", alerts_for_matches)

@@ -21,6 +21,8 @@ class Alert(models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="alerts")
     state = models.CharField(max_length=12, choices=AlertState.choices, default=AlertState.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
+    # when the pair gained a selector after the alert was made (the alert is new again)
+    updated_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

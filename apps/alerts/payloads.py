@@ -13,6 +13,7 @@ def alert_payload(alert: Alert, viewer: Viewer) -> dict:
         "id": alert.pk,
         "state": alert.state,
         "created_at": iso(alert.created_at),
+        "updated_at": iso(alert.updated_at),
         "acknowledged_at": iso(alert.acknowledged_at),
         "match": match_for(viewer, alert.match),
     }

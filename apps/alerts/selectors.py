@@ -17,4 +17,5 @@ def alerts_of(officer: Officer, *, state: str | None = None) -> QuerySet[Alert]:
     return alerts.select_related("match").prefetch_related(
         Prefetch("match__report_a", queryset=detailed),
         Prefetch("match__report_b", queryset=detailed),
+        "match__links",
     )

@@ -9,5 +9,8 @@ class AlertOut(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
     created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the pair gained a selector after the alert was made"
+    )
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     match = MatchOut()

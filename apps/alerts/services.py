@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Officer, Role
 from apps.core.access import NotFound
-from apps.crossmatch.models import Match
+from apps.crossmatch.hooks import MatchMade
+from apps.operations.models import Participation
 from apps.reports.selectors import viewers_for
 
 from . import events
@@ -18,48 +19,103 @@ class AlertNotFound(NotFound):
     """Not one of the officer's alerts."""
 
 
-def officers_concerned(match: Match) -> list[Officer]:
-    """Authors of both reports, their agencies' liaison officers, the operations' coordinators."""
-    reports = (match.report_a, match.report_b)
-    authors = Q(pk__in=[r.author_id for r in reports])
-    liaisons = Q(role=Role.LIAISON, agency_id__in=[r.agency_id for r in reports])
+def officers_concerned(made: list[MatchMade]) -> dict[int, list[Officer]]:
+    """For each pair: the authors of its told reports (both, or the live side of an import
+    match), their agencies' liaison officers, and the coordinators of those reports'
+    operations. One query for all the pairs.
+    """
+    told = {
+        m.match.pk: [r for r in (m.match.report_a, m.match.report_b) if r.pk in m.told]
+        for m in made
+    }
+    reports = [r for rs in told.values() for r in rs]
+    if not reports:
+        return {pk: [] for pk in told}
+    authors = Q(pk__in={r.author_id for r in reports})
+    liaisons = Q(role=Role.LIAISON, agency_id__in={r.agency_id for r in reports})
     # Coordinators of these operations only: the coordinator role of another
     # operation, or of an agency that merely takes part, concerns nothing here.
     coordinators = Q(
         role=Role.COORDINATOR,
-        agency__participations__operation_id__in=[r.room.operation_id for r in reports],
+        agency__participations__operation_id__in={r.room.operation_id for r in reports},
         agency__participations__coordinating=True,
     )
-    return list(
+    candidates = list(
         Officer.objects.filter(is_active=True)
         .filter(authors | liaisons | coordinators)
         .select_related("agency")
         .distinct()
     )
+    coordinated = _coordinated(candidates)
+    out: dict[int, list[Officer]] = {}
+    for pk, pair in told.items():
+        operations = {r.room.operation_id for r in pair}
+        out[pk] = [
+            o
+            for o in candidates
+            if o.pk in {r.author_id for r in pair}
+            or (o.role == Role.LIAISON and o.agency_id in {r.agency_id for r in pair})
+            or (o.role == Role.COORDINATOR and coordinated.get(o.pk, set()) & operations)
+        ]
+    return out
 
 
-def alerts_create_for_match(match: Match, *, viewers: dict | None = None) -> list[Alert]:
-    """One alert per concerned officer of a match just made, published once committed.
+def _coordinated(officers: list[Officer]) -> dict[int, set[int]]:
+    """officer id -> operations their agency coordinates, for the coordinators among them."""
+    agencies = {o.agency_id for o in officers if o.role == Role.COORDINATOR and o.agency_id}
+    by_agency: dict[int, set[int]] = {}
+    for agency_id, operation_id in Participation.objects.filter(
+        agency_id__in=agencies, coordinating=True
+    ).values_list("agency_id", "operation_id"):
+        by_agency.setdefault(agency_id, set()).add(operation_id)
+    return {
+        o.pk: by_agency.get(o.agency_id, set())
+        for o in officers
+        if o.role == Role.COORDINATOR and o.agency_id
+    }
 
-    `viewers` caches each officer's visibility facts across the matches of one run.
+
+def alerts_for_matches(made: list[MatchMade]) -> None:
+    """The matches-made hook (see AlertsConfig.ready): one alert per officer concerned and pair.
+
+    A new pair makes an alert for each officer concerned (none to an officer for a pair
+    of their own two reports); a pair that gained a selector makes its alerts new again
+    and sends them again, whole. Published once committed.
     """
-    viewers = {} if viewers is None else viewers
-    # Two reports of one author tell that author nothing new: no alert for their own pair.
-    own = match.report_a.author_id if match.report_a.author_id == match.report_b.author_id else None
-    officers = [o for o in officers_concerned(match) if o.pk != own]
-    # The match was created in this transaction, so none of these exist yet.
-    alerts = Alert.objects.bulk_create([Alert(officer=o, match=match) for o in officers])
-    viewers.update(viewers_for([o for o in officers if o.pk not in viewers]))
-    for officer, alert in zip(officers, alerts, strict=True):
-        events.alert_created_on_commit(officer.pk, alert_payload(alert, viewers[officer.pk]))
-    return alerts
-
-
-def alerts_create_for_matches(matches: list[Match]) -> None:
-    """The matches-made hook (see AlertsConfig.ready): alerts for each new match."""
+    created = [m.match for m in made if m.created]
+    gained = [m.match for m in made if not m.created]
     viewers: dict = {}
-    for match in matches:
-        alerts_create_for_match(match, viewers=viewers)
+    if created:
+        concerned = officers_concerned([m for m in made if m.created])
+        pending = [
+            Alert(officer=officer, match=match)
+            for match in created
+            for officer in concerned[match.pk]
+            # Two reports of one author tell that author nothing new.
+            if not (officer.pk == match.report_a.author_id == match.report_b.author_id)
+        ]
+        # The pairs were created in this transaction, so none of these exist yet.
+        alerts = Alert.objects.bulk_create(pending)
+        viewers.update(viewers_for(list({a.officer_id: a.officer for a in alerts}.values())))
+        for alert in alerts:
+            events.alert_created_on_commit(
+                alert.officer_id, alert_payload(alert, viewers[alert.officer_id])
+            )
+    if gained:
+        by_pk = {m.pk: m for m in gained}
+        alerts = list(Alert.objects.filter(match__in=gained).select_related("officer"))
+        now = timezone.now()
+        Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+            state=AlertState.NEW, updated_at=now, acknowledged_at=None
+        )
+        officers = [a.officer for a in alerts if a.officer_id not in viewers]
+        viewers.update(viewers_for(list({o.pk: o for o in officers}.values())))
+        for alert in alerts:
+            alert.match = by_pk[alert.match_id]
+            alert.state, alert.updated_at, alert.acknowledged_at = AlertState.NEW, now, None
+            events.alert_updated_on_commit(
+                alert.officer_id, alert_payload(alert, viewers[alert.officer_id])
+            )
 
 
 @transaction.atomic

@@ -15,31 +15,24 @@ class MatchKind(models.TextChoices):
 
 
 class Match(models.Model):
-    """Two reports that share a selector or name similar people, addresses or companies.
+    """Two reports that share selectors or name similar people, addresses or companies.
 
-    One row per pair and selector: report_a is always the earlier report
-    (lower id), so the same pair found from either side is one row.
+    One row per pair of reports (report_a is always the earlier one, lower id), listing
+    every selector and name they share in its links. `kind` is exact when any link is,
+    `score` the highest of the links'.
     """
 
     report_a = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
     report_b = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=MatchKind.choices)
-    selector_type = models.CharField(max_length=20)
-    # The value as it stands in report_a; for a fuzzy match `value_b` is the
-    # (similar, not equal) value in report_b, for an exact match the same value.
-    # Disclosure shows each side only to those who may read that report.
-    value = models.CharField(max_length=500)
-    value_b = models.CharField(max_length=500, blank=True, default="")
     score = models.FloatField(default=1.0)
-    reasons = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["report_a", "report_b", "selector_type", "value"], name="match_unique"
-            ),
+            models.UniqueConstraint(fields=["report_a", "report_b"], name="match_pair_unique"),
             models.CheckConstraint(
                 condition=Q(report_a__lt=models.F("report_b")), name="match_ordered"
             ),
@@ -48,6 +41,33 @@ class Match(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["report_b"], name="match_report_b_idx")]
+
+
+class MatchLink(models.Model):
+    """One selector or name a matched pair shares, with its score and reasons."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=MatchKind.choices)
+    selector_type = models.CharField(max_length=20)
+    # The value as it stands in report_a; for a fuzzy link `value_b` is the
+    # (similar, not equal) value in report_b, for an exact link the same value.
+    # Disclosure shows each side only to those who may read that report.
+    value = models.CharField(max_length=500)
+    value_b = models.CharField(max_length=500, blank=True, default="")
+    score = models.FloatField(default=1.0)
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match", "selector_type", "value"], name="matchlink_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="matchlink_score_range"
+            ),
+        ]
 
 
 class NameKey(models.Model):

@@ -13,12 +13,13 @@ is not used to find candidates, so a hub's address never alerts on everything.
 
 import logging
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from apps.reports.hooks import SavedBatch
@@ -28,7 +29,8 @@ from apps.reports.selectors import with_details
 from apps.reports.write import store_rows
 
 from . import hooks
-from .models import ExcludedSelector, Match, MatchKind, NameKey, NameTokenCount
+from .hooks import MatchMade
+from .models import ExcludedSelector, Match, MatchKind, MatchLink, NameKey, NameTokenCount
 from .names import (
     ADDRESS_MATCH_THRESHOLD,
     COMPANY_MATCH_THRESHOLD,
@@ -69,23 +71,25 @@ class Candidate:
 
 
 def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Candidate]:
+    """Earlier reports holding one of this report's selectors, exactly.
+
+    A value held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR other reports is
+    over-correlated (a hub's address, "unknown"...): it alerts nobody and is listed
+    for the analysts as an automatic exclusion.
+    """
     limit = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
-    found: list[Candidate] = []
+    wanted: dict[tuple[str, str], Selector] = {}
     for selector in report.selectors.all():
         key = (selector.type, selector.normalised)
         if selector.type == PERSON and not selector.source.startswith("selectors"):
             continue  # named people are matched fuzzily, by name and date of birth
-        if key in excluded:
-            continue
-        others = list(
-            Selector.objects.filter(type=selector.type, normalised=selector.normalised)
-            .exclude(report_id=report.pk)
-            .values_list("report_id", flat=True)
-            .distinct()[: limit + 1]
-        )
+        if key not in excluded:
+            wanted.setdefault(key, selector)
+    holders = _selector_holders(list(wanted), report.pk, limit + 1)
+    found: list[Candidate] = []
+    for key, selector in wanted.items():
+        others = holders.get(key, [])
         if len(others) > limit:
-            # Over-correlated (a hub's address, "unknown"...): stop alerting on it,
-            # and let the analysts see that it was set aside and why.
             ExcludedSelector.objects.get_or_create(
                 operation_id=report.room.operation_id,
                 selector_type=selector.type,
@@ -106,12 +110,57 @@ def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Can
     return found
 
 
-def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
+def _selector_holders(
+    keys: list[tuple[str, str]], exclude_report_id: int, per_key: int
+) -> dict[tuple[str, str], list[int]]:
+    """(type, normalised) -> other reports holding it, at most `per_key` each.
+
+    PostgreSQL: one statement for all the keys (a lateral join on the selector index,
+    the cap applied in SQL). SQLite: one query per key.
+    """
+    out: dict[tuple[str, str], list[int]] = {}
+    if not keys:
+        return out
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT k.type, k.normalised, s.report_id "
+            "FROM unnest(%s::text[], %s::text[]) AS k(type, normalised) "
+            "CROSS JOIN LATERAL (SELECT DISTINCT report_id FROM reports_selector "
+            "WHERE type = k.type AND normalised = k.normalised AND report_id <> %s "
+            "LIMIT %s) s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [[t for t, _ in keys], [n for _, n in keys], exclude_report_id, per_key]
+            )
+            for type_, normalised, report_id in cursor.fetchall():
+                out.setdefault((type_, normalised), []).append(report_id)
+        return out
+    for type_, normalised in keys:
+        out[type_, normalised] = list(
+            Selector.objects.filter(type=type_, normalised=normalised)
+            .exclude(report_id=exclude_report_id)
+            .values_list("report_id", flat=True)
+            .distinct()[:per_key]
+        )
+    return out
+
+
+def report_match(
+    report_id: int,
+    *,
+    alert: bool = True,
+    summarised: Callable[[set[int]], set[int]] | None = None,
+) -> list[Match]:
     """Find and save the report's matches and alert the officers concerned.
 
-    Idempotent: a report already marked as matched is left alone, and the
-    unique constraint on (pair, selector) makes a concurrent run harmless.
-    With alert=False (bulk imports) the caller tells people in a summary.
+    One Match per pair of reports, with a link per selector or name they share.
+    Returns the pairs made or extended by this run. Idempotent: a report already
+    marked as matched is left alone, and the unique constraints on the pair and on
+    (pair, selector, value) make a concurrent run harmless. `summarised` (bulk imports)
+    says which of the given report ids are told about in a summary instead: only the
+    officers of the other reports get alerts (an action-week hit that an earlier seizure
+    matches is news to its owner). alert=False tells nobody.
     """
     report = (
         with_details(Report.objects.select_related("room__operation")).filter(pk=report_id).first()
@@ -123,44 +172,169 @@ def report_match(report_id: int, *, alert: bool = True) -> list[Match]:
             "selector_type", "normalised"
         )
     )
-    candidates = exact_candidates(report, excluded) + fuzzy_candidates(report, excluded)
+    by_other: dict[int, list[Candidate]] = {}
+    for candidate in exact_candidates(report, excluded) + fuzzy_candidates(report, excluded):
+        by_other.setdefault(candidate.other_id, []).append(candidate)
     others = {
         r.pk: r
         for r in with_details(Report.objects.select_related("room__operation")).filter(
-            pk__in={c.other_id for c in candidates}
+            pk__in=by_other
         )
     }
-    created: list[Match] = []
+    _drop_excluded_elsewhere(report, others, by_other)
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
         if not locked.exists():
             return []
-        for candidate in candidates:
-            other = others.get(candidate.other_id)
-            if other is None:
-                continue
-            first, second = sorted((report, other), key=lambda r: r.pk)
-            match, is_new = Match.objects.get_or_create(
-                report_a=first,
-                report_b=second,
-                selector_type=candidate.selector_type,
-                value=candidate.value[:500],
-                defaults={
-                    "kind": candidate.kind,
-                    "value_b": (candidate.value_b or candidate.value)[:500],
-                    "score": candidate.score,
-                    "reasons": candidate.reasons,
-                },
-            )
-            if is_new:
-                match.report_a, match.report_b = first, second
-                created.append(match)
+        quiet = summarised({report.pk, *others}) if summarised is not None else set()
+        made = _pairs_save(report, others, by_other, quiet=quiet)
         if alert:
-            hooks.matches_made(created)  # alerts for the officers concerned
+            hooks.matches_made(made)  # alerts for the officers concerned
         locked.update(matched_at=timezone.now())
-    if created:
-        logger.info("report %s: %d new matches", report.pk, len(created))
-    return created
+    if made:
+        logger.info("report %s: %d pairs matched", report.pk, len(made))
+    return [m.match for m in made]
+
+
+def _drop_excluded_elsewhere(
+    report: Report, others: dict[int, Report], by_other: dict[int, list[Candidate]]
+) -> None:
+    """An operation's exclusions apply to every pair with a report of that operation.
+
+    Matching spans all operations (see the README, "What is matched against what"): a
+    report of another operation whose analysts excluded the shared value makes no pair
+    on it. One query, and only when a candidate lies in another operation.
+    """
+    elsewhere = {r.room.operation_id for r in others.values()} - {report.room.operation_id}
+    if not elsewhere:
+        return
+    excluded: dict[int, set[tuple[str, str]]] = {}
+    for operation_id, type_, value in ExcludedSelector.objects.filter(
+        operation_id__in=elsewhere
+    ).values_list("operation_id", "selector_type", "normalised"):
+        excluded.setdefault(operation_id, set()).add((type_, value))
+    for other_id, candidates in list(by_other.items()):
+        other = others.get(other_id)
+        rules = excluded.get(other.room.operation_id) if other is not None else None
+        if not rules:
+            continue
+        kept = [
+            c
+            for c in candidates
+            if not any(
+                (c.selector_type, value) in rules
+                for value in {
+                    _normalised(c.selector_type, c.value) if c.kind == MatchKind.FUZZY else c.value,
+                    _normalised(c.selector_type, c.value_b) if c.value_b else "",
+                }
+            )
+        ]
+        if kept:
+            by_other[other_id] = kept
+        else:
+            del by_other[other_id]
+
+
+def _pairs_save(
+    report: Report,
+    others: dict[int, Report],
+    by_other: dict[int, list[Candidate]],
+    *,
+    quiet: set[int],
+) -> list[MatchMade]:
+    """Save the pairs and their links with multi-row inserts; what is new or gained links."""
+    pairs: dict[tuple[int, int], tuple[Report, Report, list[Candidate]]] = {}
+    for other_id, candidates in by_other.items():
+        other = others.get(other_id)
+        if other is not None:
+            first, second = sorted((report, other), key=lambda r: r.pk)
+            pairs[first.pk, second.pk] = (first, second, candidates)
+    if not pairs:
+        return []
+    existing = {
+        (m.report_a_id, m.report_b_id): m
+        for m in Match.objects.filter(Q(report_a_id=report.pk) | Q(report_b_id=report.pk))
+    }
+    fresh = [
+        Match(report_a=first, report_b=second, kind=_pair_kind(cands), score=_pair_score(cands))
+        for key, (first, second, cands) in pairs.items()
+        if key not in existing
+    ]
+    try:
+        with transaction.atomic():
+            Match.objects.bulk_create(fresh)
+    except IntegrityError:
+        # The other report's run made one of these pairs at the same moment: take theirs.
+        fresh = []
+        for key, (first, second, cands) in pairs.items():
+            if key not in existing:
+                match, created = Match.objects.get_or_create(
+                    report_a=first,
+                    report_b=second,
+                    defaults={"kind": _pair_kind(cands), "score": _pair_score(cands)},
+                )
+                (fresh if created else []).append(match)
+                existing.setdefault(key, match)
+    matches = {(m.report_a_id, m.report_b_id): m for m in [*existing.values(), *fresh]}
+    had = set(
+        MatchLink.objects.filter(match__in=[matches[key] for key in pairs]).values_list(
+            "match_id", "selector_type", "value"
+        )
+    )
+    links: list[MatchLink] = []
+    gained: dict[int, Match] = {}
+    for key, (first, second, candidates) in pairs.items():
+        match = matches[key]
+        match.report_a, match.report_b = first, second
+        for c in candidates:
+            value = c.value[:500]
+            if (match.pk, c.selector_type, value) in had:
+                continue
+            had.add((match.pk, c.selector_type, value))
+            links.append(
+                MatchLink(
+                    match=match,
+                    kind=c.kind,
+                    selector_type=c.selector_type,
+                    value=value,
+                    value_b=(c.value_b or c.value)[:500],
+                    score=c.score,
+                    reasons=c.reasons,
+                )
+            )
+            gained[match.pk] = match
+    MatchLink.objects.bulk_create(links, ignore_conflicts=True)
+    new_ids = {m.pk for m in fresh}
+    for match in gained.values():
+        if match.pk not in new_ids:  # an earlier pair that gained a selector: its summary
+            summary = list(match.links.values_list("kind", "score"))
+            match.kind = (
+                MatchKind.EXACT
+                if any(k == MatchKind.EXACT for k, _ in summary)
+                else MatchKind.FUZZY
+            )
+            match.score = max(score for _, score in summary)
+            match.save(update_fields=["kind", "score", "updated_at"])
+    made = [
+        MatchMade(
+            match,
+            created=match.pk in new_ids,
+            told=tuple(r.pk for r in (match.report_a, match.report_b) if r.pk not in quiet),
+        )
+        for match in gained.values()
+    ]
+    prefetch_related_objects([m.match for m in made], "links")
+    return made
+
+
+def _pair_kind(candidates: list[Candidate]) -> str:
+    return (
+        MatchKind.EXACT if any(c.kind == MatchKind.EXACT for c in candidates) else MatchKind.FUZZY
+    )
+
+
+def _pair_score(candidates: list[Candidate]) -> float:
+    return max(c.score for c in candidates)
 
 
 # Rows read per blocking key: a key as common as a frequent given name then

@@ -10,6 +10,7 @@ from django.db import connection
 from apps.reports.disclosure import AUDIENCE_OPERATION, count_audience
 from apps.reports.hooks import SavedBatch
 from apps.reports.models import Kind, Outcome
+from apps.reports.selectors import report_is_hit as is_hit
 
 from . import events
 from .models import Counter
@@ -43,7 +44,7 @@ class Countable(Protocol):
 
 def report_is_hit(report: Countable) -> bool:
     """A hit report, or a check whose outcome was a hit: counted as a hit everywhere."""
-    return report.kind == Kind.HIT or report.outcome == Outcome.HIT
+    return is_hit(report)
 
 
 def report_metrics(report: Countable, seizures: Iterable) -> dict[str, int]:

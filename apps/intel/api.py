@@ -20,6 +20,7 @@ from apps.reports.disclosure import match_for
 from apps.reports.selectors import viewer_for
 
 from . import serializers as s
+from .imports import import_run_map_agencies
 from .inputs import ImportOptionsInput, parse_input
 from .payloads import import_run_payload, indicator_payload
 from .scoring import MAX_BATCH, parcels_score
@@ -195,6 +196,27 @@ class ImportDetailView(APIView):
         run = import_run_for(request.user, run_id)
         if run is None:
             raise NotFound("No such import.")
+        return Response(import_run_payload(run))
+
+
+class ImportAgenciesView(APIView):
+    @extend_schema(
+        request=s.AgencyMappingIn,
+        responses={200: s.ImportRunOut, **error_responses(400, 403, 404, 415)},
+    )
+    def post(self, request: Request, run_id: int) -> Response:
+        """Map the import's unknown agencies (status `needs_agencies`), some or all.
+
+        Each item names an unknown agency (`country`, `name`) and either `agency`, an
+        existing agency of that country (the name is remembered as its alias for
+        later imports), or `kind`, to create an agency of that name and kind. Once
+        none is left the upload is loaded (status `queued`, then as any import).
+        Only the import's analyst and the operation's coordinators.
+        """
+        run = import_run_for(request.user, run_id)
+        if run is None:
+            raise NotFound("No such import.")
+        run = import_run_map_agencies(run=run, officer=request.user, data=request.data)
         return Response(import_run_payload(run))
 
 

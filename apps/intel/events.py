@@ -14,7 +14,9 @@ from apps.dashboard.events import stats_delta_on_commit
 IMPORT_SUMMARY = shape(  # imports.import_run_summary
     id=INT, operation=INT, room=nullable(INT), officer=STR, name=STR, format=STR, sha256=STR,
     status=STR, rows=shape(total=INT, created=INT, existing=INT, rejected=INT),
-    agencies_created=array(STR), batches=shape(total=INT, matched=INT), matches_found=INT,
+    agencies_created=array(STR),
+    agencies_unknown=array(shape(country=STR, name=STR, kinds=array(STR), rows=INT)),
+    batches=shape(total=INT, matched=INT), matches_found=INT,
     failure=STR, created_at=STR, loaded_at=nullable(STR), finished_at=nullable(STR),
     errors={**array({"type": "object"}), "maxItems": 20},
 )  # fmt: skip

@@ -5,7 +5,8 @@ As in apps/reports/inputs.py, DRF serializers serve only as schemas here.
 
 from rest_framework import serializers
 
-from apps.core.inputs import StrictSerializer, flatten_errors
+from apps.accounts.models import AgencyKind
+from apps.core.inputs import CountryField, StrictSerializer, flatten_errors
 
 from .models import IndicatorKind
 
@@ -32,6 +33,34 @@ class ImportOptionsInput(StrictSerializer):
 
     room = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AgencyMappingItem(StrictSerializer):
+    """One unknown agency of an import: an existing agency it is, or a new one to create."""
+
+    country = CountryField(help_text="the reporting country of the unknown agency")
+    name = serializers.CharField(max_length=200, help_text="its name as the import lists it")
+    agency = serializers.IntegerField(
+        min_value=1, required=False, help_text="an existing agency of that country it is"
+    )
+    kind = serializers.ChoiceField(
+        choices=AgencyKind.choices,
+        required=False,
+        help_text="or: create an agency of this name and kind in that country",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if ("agency" in attrs) == ("kind" in attrs):
+            raise serializers.ValidationError(
+                "Give `agency` (an existing agency of that country) or `kind` (to create one)."
+            )
+        return attrs
+
+
+class AgencyMappingInput(StrictSerializer):
+    """How an analyst resolves an import's unknown agencies (some or all of them)."""
+
+    agencies = AgencyMappingItem(many=True, allow_empty=False, max_length=1000)
 
 
 def parse_input(schema: type[serializers.Serializer], data: object, *, partial: bool = False):

@@ -1,5 +1,7 @@
 """The intelligence phase: imports of earlier seizures, risk indicators and scored parcels."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,8 @@ from apps.reports.models import Report
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
+    # The file names agencies nobody knows: an analyst maps them, then it is loaded.
+    NEEDS_AGENCIES = "needs_agencies", _("needs agencies")
     LOADING = "loading", _("loading")
     # Every row is in; the batches are still being cross-matched.
     MATCHING = "matching", _("matching")
@@ -35,7 +39,7 @@ class ImportRun(models.Model):
     file_format = models.CharField(max_length=10)
     file_sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
@@ -44,6 +48,9 @@ class ImportRun(models.Model):
     # [{"line": 12, "reason": "parcel.weight_g: ..."}], the first MAX_STORED_ERRORS only.
     errors = models.JSONField(default=list, blank=True)
     agencies_created = models.JSONField(default=list, blank=True)
+    # [{"country": "GR", "name": "Hellenic Police", "kinds": ["police"], "rows": 12}]:
+    # agencies of the file no name or alias resolves; nothing loads while any is left.
+    agencies_unknown = models.JSONField(default=list, blank=True)
     batches_total = models.PositiveIntegerField(default=0)
     batches_matched = models.PositiveIntegerField(default=0)
     matches_found = models.PositiveIntegerField(default=0)
@@ -132,6 +139,14 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every save (services, the admin) is a new version: scoring, which checks the
+        # active indicators' (id, updated_at) before each batch, compiles them again.
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class IndicatorStat(models.Model):

@@ -22,6 +22,7 @@ def import_run_payload(run: ImportRun, *, errors: bool = True) -> dict:
             "rejected": run.rows_rejected,
         },
         "agencies_created": run.agencies_created,
+        "agencies_unknown": run.agencies_unknown,
         "batches": {"total": run.batches_total, "matched": run.batches_matched},
         "matches_found": run.matches_found,
         "failure": run.failure,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -20,16 +21,17 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
+from apps.core.compiled import compile_serializer
 from apps.core.inputs import flatten_errors
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
 from apps.crossmatch.services import PERSON, person_blocking_keys
-from apps.operations.models import Operation
+from apps.operations.models import Operation, Room
 from apps.reports.disclosure import EvidenceRow, evidence_for
 from apps.reports.extract import extract_from_report
 from apps.reports.inputs import ParcelInput
 from apps.reports.models import Party, Report, Selector
-from apps.reports.normalise import InvalidSelector, SelectorType, fold_text, normalise
+from apps.reports.normalise import fold_text
 from apps.reports.selectors import reports_visible_to, viewer_for
 
 from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
@@ -53,6 +55,10 @@ class ParcelToScore(ParcelInput):
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
+#: ParcelToScore as one plain function (apps/core/compiled.py): None = ask the serializer.
+_parcel_check = compile_serializer(ParcelToScore)
+
+
 @dataclass(slots=True)
 class _Item:
     index: int
@@ -66,15 +72,22 @@ class _Item:
 
 
 def parcels_parse(parcels: list[Any]) -> list[_Item]:
-    """Each parcel checked with the same rules as a report's parcel."""
-    parser = ParcelToScore()
+    """Each parcel checked with the same rules as a report's parcel.
+
+    A plainly valid parcel goes through the compiled schema; any other through the
+    serializer itself, which names the fields at fault.
+    """
+    parser = None
     items = []
     for index, raw in enumerate(parcels):
         ref = raw.get("ref", "") if isinstance(raw, dict) else ""
         item = _Item(index=index, ref=ref if isinstance(ref, str) else "")
         if not isinstance(raw, dict):
             item.errors = {"non_field_errors": ["A parcel is a JSON object."]}
+        elif (data := _parcel_check(raw)) is not None:
+            item.data = data
         else:
+            parser = parser or ParcelToScore()
             try:
                 item.data = dict(parser.run_validation(raw))
             except ValidationError as exc:
@@ -83,17 +96,16 @@ def parcels_parse(parcels: list[Any]) -> list[_Item]:
     return items
 
 
-def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts, dict]:
+def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[ParcelFacts, dict]:
+    """What the rules look at; name keys only for the roles an indicator looks up."""
     notes = data.get("notes", "")
     parcel = {k: v for k, v in data.items() if k not in ("ref", "notes")}
     raw = {"parcel": _as_raw(parcel), "body": notes}
     selectors, warnings = extract_from_report(raw, default_region=region)
-    tracking = ""
-    if data.get("tracking_number"):
-        try:
-            tracking = normalise(SelectorType.TRACKING_NUMBER, data["tracking_number"])[:64]
-        except InvalidSelector:
-            tracking = ""
+    # the parcel's own tracking number, normalised by extraction (none if invalid)
+    tracking = next(
+        (s.normalised[:64] for s in selectors if s.source == "parcel.tracking_number"), ""
+    )
     people = []
     domains = []
     for role in ("sender", "recipient"):
@@ -103,8 +115,8 @@ def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts
                 data.get("origin_country") if role == "sender" else data.get("destination_country")
             )
             keys = (
-                frozenset(person_blocking_keys(party["name"], party.get("date_of_birth"), hint))
-                if with_keys
+                _person_keys(party["name"], party.get("date_of_birth"), hint)
+                if role in key_roles
                 else frozenset()
             )
             people.append(Person(role, party["name"].strip(), party.get("date_of_birth"), keys))
@@ -126,6 +138,12 @@ def _facts(data: dict, region: str | None, with_keys: bool) -> tuple[ParcelFacts
     return facts, {path: [message] for path, message in warnings.items()}
 
 
+@lru_cache(maxsize=100_000)
+def _person_keys(name: str, date_of_birth: Any, hint: str | None) -> frozenset[str]:
+    """A name's blocking keys, kept for the names a hub sees again (the same recipients)."""
+    return frozenset(person_blocking_keys(name, date_of_birth, hint))
+
+
 def _as_raw(parcel: dict) -> dict:
     """Validated values back to what extraction reads (dates to text)."""
     out = dict(parcel)
@@ -138,12 +156,30 @@ def _as_raw(parcel: dict) -> dict:
     return out
 
 
+#: operation id -> (the version of its active indicators, their rules): compiled once,
+#: reused while the version is the same.
+_compiled: dict[int, tuple[list[tuple], list[Rule]]] = {}
+
+
 def operation_rules(operation: Operation) -> list[Rule]:
-    """The operation's active indicators as rules."""
-    return [
-        compile_rule(i.pk, i.name, i.kind, i.params, i.weight, i.explanation)
-        for i in Indicator.objects.filter(operation=operation, active=True).order_by("id")
+    """The operation's active indicators as rules, compiled once per version of them.
+
+    Each call reads the active indicators' (id, updated_at), one small query; every
+    save of an indicator (services, admin) moves its updated_at, and switching one
+    off or deleting it takes it out of the list, so a change made by any process
+    compiles the rules again at the next batch.
+    """
+    active = Indicator.objects.filter(operation=operation, active=True).order_by("id")
+    version = list(active.values_list("pk", "updated_at"))
+    cached = _compiled.get(operation.pk)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rules = [
+        compile_rule(*row)
+        for row in active.values_list("pk", "name", "kind", "params", "weight", "explanation")
     ]
+    _compiled[operation.pk] = (version, rules)
+    return rules
 
 
 def parcels_score(
@@ -162,15 +198,16 @@ def parcels_score(
     """
     rules = operation_rules(operation) if rules is None else rules
     items = parcels_parse(parcels)
-    kinds = {r.kind for r in rules}
-    need_keys = IndicatorKind.EARLIER_PERSON in kinds
+    key_roles = frozenset(
+        role for r in rules if r.kind == IndicatorKind.EARLIER_PERSON for role in r.params["roles"]
+    )
     officer_region = officer.agency.country_id if officer.agency_id else None
     for item in items:
         if item.data is not None:
             # National numbers are read as numbers of the destination, where the
             # parcel is scanned and its recipient lives; else the scanning officer's.
             region = item.data.get("destination_country") or officer_region
-            item.facts, warnings = _facts(item.data, region, need_keys)
+            item.facts, warnings = _facts(item.data, region, key_roles)
             item.warnings = warnings or None
 
     scorable = [item for item in items if item.facts is not None]
@@ -243,30 +280,69 @@ def _earlier_by_selector(
                 wanted[s.type].add(s.normalised)
     if not wanted:
         return {}
-    # Values the analysts set aside (a hub's address...) are no evidence.
+    found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    pairs = [(stype, value) for stype, values in wanted.items() for value in sorted(values)]
+    for report_id, stype, normalised, kind, operation in _selector_rows(operation_id, pairs):
+        if operation == operation_id and kind in kinds:
+            found[(stype, normalised)].append((report_id, kind))
+    for reports in found.values():
+        reports.sort(reverse=True)  # the latest first
+    return found
+
+
+def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[tuple]:
+    """(report, type, normalised, report kind, operation) of every selector among `pairs`.
+
+    Values the analysts set aside in the operation (a hub's address...) are no
+    evidence and are left out. Filtered on the report by the caller: given the
+    report's columns, planners would start from the operation's reports instead
+    of the selector index.
+    """
+    if connection.vendor == "postgresql":
+        # The pairs as two arrays, a probe of the selector index each whatever its
+        # type; 1000 a statement: more, and the planner turns to hash joins (and JIT).
+        sql = (
+            "SELECT s.report_id, s.type, s.normalised, r.kind, rm.operation_id "
+            "FROM unnest(%s::text[], %s::text[]) AS w(type, normalised) "
+            f"JOIN {Selector._meta.db_table} s "
+            "ON s.type = w.type AND s.normalised = w.normalised "
+            f"JOIN {Report._meta.db_table} r ON r.id = s.report_id "
+            f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ExcludedSelector._meta.db_table} e "
+            "WHERE e.operation_id = %s AND e.selector_type = w.type "
+            "AND e.normalised = w.normalised)"
+        )
+        with connection.cursor() as cursor:
+            for chunk in _chunks(pairs, 1000):
+                cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk], operation_id])
+                yield from cursor.fetchall()
+        return
     excluded = set(
         ExcludedSelector.objects.filter(operation_id=operation_id).values_list(
             "selector_type", "normalised"
         )
     )
-    found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for stype, values in wanted.items():
-        for chunk in _chunks(sorted(v for v in values if (stype, v) not in excluded)):
-            # Filtered on the report in Python: given the report's columns, planners
-            # would start from the operation's reports instead of the index.
-            rows = (
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for stype, value in pairs:
+        if (stype, value) not in excluded:
+            by_type[stype].append(value)
+    for stype, values in by_type.items():
+        for chunk in _chunks(values):
+            yield from (
                 Selector.objects.filter(type=stype, normalised__in=chunk)
                 .order_by()
                 .values_list(
-                    "normalised", "report_id", "report__kind", "report__room__operation_id"
+                    "report_id", "type", "normalised", "report__kind",
+                    "report__room__operation_id",
                 )
-            )
-            for normalised, report_id, kind, operation in rows:
-                if operation == operation_id and kind in kinds:
-                    found[(stype, normalised)].append((report_id, kind))
-    for reports in found.values():
-        reports.sort(reverse=True)  # the latest first
-    return found
+            )  # fmt: skip
+
+
+#: Name keys seen held by ROWS_PER_KEY people or more. A key only gains holders
+#: (reports are not deleted in the life of a process), so once common it stays
+#: common and is not looked up again; bounded, forgotten all at once when full.
+_common_keys: set[str] = set()
+MAX_COMMON_KEYS = 500_000
 
 
 def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
@@ -275,22 +351,33 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
     A key that fills the limit is too common to block on and is left out; so the
     read is bounded whatever the size of the index.
     """
-    holders: dict[str, list[int]] = defaultdict(list)
-    ordered = sorted(keys)
+    holders: dict[str, list[int]] = {}
+    ordered = sorted(keys - _common_keys)
     table = NameKey._meta.db_table
+    common: list[str] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Per key at most ROWS_PER_KEY holders, aggregated in the database: a
+            # common key comes back as one row without its holders. 1000 keys a
+            # statement keep its estimate under PostgreSQL's JIT threshold (compiling
+            # costs more than it saves here).
             for chunk in _chunks(ordered, 1000):
                 cursor.execute(
-                    "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
-                    f"CROSS JOIN LATERAL (SELECT party_id FROM {table} "
-                    "WHERE entity = %s AND key = k.key LIMIT %s) nk",
-                    [chunk, PERSON, ROWS_PER_KEY],
+                    "SELECT k.key, CASE WHEN cardinality(nk.ids) < %s THEN nk.ids END "
+                    "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL ("
+                    f"SELECT array_agg(party_id) AS ids FROM (SELECT party_id FROM {table} "
+                    "WHERE entity = %s AND key = k.key LIMIT %s) one) nk "
+                    "WHERE nk.ids IS NOT NULL",
+                    [ROWS_PER_KEY, chunk, PERSON, ROWS_PER_KEY],
                 )
-                for key, party_id in cursor.fetchall():
-                    holders[key].append(party_id)
+                for key, ids in cursor.fetchall():
+                    if ids is None:
+                        common.append(key)
+                    else:
+                        holders[key] = ids
         else:
             # SQLite: one compound SELECT of per-key LIMITed subqueries (at most 500 terms).
+            found: dict[str, list[int]] = defaultdict(list)
             for chunk in _chunks(ordered, 400):
                 sql = " UNION ALL ".join(
                     f"SELECT * FROM (SELECT key, party_id FROM {table} "
@@ -299,8 +386,16 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
                 )
                 cursor.execute(sql, [v for key in chunk for v in (PERSON, key, ROWS_PER_KEY)])
                 for key, party_id in cursor.fetchall():
-                    holders[key].append(party_id)
-    return {k: v for k, v in holders.items() if len(v) < ROWS_PER_KEY}
+                    found[key].append(party_id)
+            for key, ids in found.items():
+                if len(ids) < ROWS_PER_KEY:
+                    holders[key] = ids
+                else:
+                    common.append(key)
+    if len(_common_keys) + len(common) > MAX_COMMON_KEYS:
+        _common_keys.clear()
+    _common_keys.update(common)
+    return holders
 
 
 def _earlier_by_person(

@@ -69,7 +69,7 @@ def import_run_matches(run: ImportRun) -> QuerySet[Match]:
             "report_a__agency", "report_a__room", "report_b__agency", "report_b__room",
             "report_a__author", "report_b__author",
         )
-        .prefetch_related("report_a__recipients", "report_b__recipients")
+        .prefetch_related("report_a__recipients", "report_b__recipients", "links")
         .order_by("-id")
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from apps.core.inputs import StrictSerializer
 from apps.reports.serializers import MatchBriefOut
 
-from .inputs import ImportOptionsInput, IndicatorInput
+from .inputs import AgencyMappingInput, ImportOptionsInput, IndicatorInput
 from .scoring import ParcelToScore
 
 IndicatorIn = IndicatorInput
@@ -122,6 +122,9 @@ class ImportIn(ImportOptionsInput):
     file = serializers.FileField(help_text="CSV, JSON (an array) or JSON Lines; see docs/intel.md")
 
 
+AgencyMappingIn = AgencyMappingInput
+
+
 class ImportRowsOut(serializers.Serializer):
     total = serializers.IntegerField()
     created = serializers.IntegerField()
@@ -132,6 +135,13 @@ class ImportRowsOut(serializers.Serializer):
 class ImportErrorOut(serializers.Serializer):
     line = serializers.IntegerField()
     reason = serializers.CharField()
+
+
+class UnknownAgencyOut(serializers.Serializer):
+    country = serializers.CharField()
+    name = serializers.CharField(help_text="as the file spells it (its first spelling)")
+    kinds = serializers.ListField(child=serializers.CharField(), help_text="as the rows give them")
+    rows = serializers.IntegerField()
 
 
 class ImportRunOut(serializers.Serializer):
@@ -145,6 +155,10 @@ class ImportRunOut(serializers.Serializer):
     status = serializers.CharField()
     rows = ImportRowsOut()
     agencies_created = serializers.ListField(child=serializers.CharField())
+    agencies_unknown = UnknownAgencyOut(
+        many=True,
+        help_text="status needs_agencies: map these (POST .../agencies/) to load the file",
+    )
     batches = serializers.DictField(child=serializers.IntegerField())
     matches_found = serializers.IntegerField()
     failure = serializers.CharField()

@@ -48,6 +48,16 @@ def officer_may_analyse(officer: Officer, operation: Operation) -> bool:
     return operation_coordinated_by(officer, operation.pk)
 
 
+def officer_may_change_intel(officer: Officer, operation: Operation) -> bool:
+    """Whether `ensure_may_analyse` lets the officer change the operation's intelligence
+    now (pages ask it before they show a form)."""
+    try:
+        ensure_may_analyse(officer, operation)
+    except IntelRefused:
+        return False
+    return True
+
+
 def ensure_may_analyse(officer: Officer, operation: Operation) -> None:
     if not officer_may_analyse(officer, operation):
         raise IntelRefused(
@@ -193,45 +203,51 @@ def scored_parcels_record(
 
 
 def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
+    """Lock the parcels already scored, add what is new: plain rows, no model objects."""
     numbers = sorted(merged)
-    existing: dict[str, ScoredParcel] = {}
-    for start in range(0, len(numbers), 500):
-        for locked in (
+    existing: dict[str, tuple[list[int], float]] = {}
+    for start in range(0, len(numbers), 1000):
+        for number, indicator_ids, score in (
             ScoredParcel.objects.select_for_update()
-            .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 500])
+            .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 1000])
             .order_by("tracking_number")
+            .values_list("tracking_number", "indicator_ids", "score")
         ):
-            existing[locked.tracking_number] = locked
+            existing[number] = (indicator_ids, score)
     deltas: dict[int, dict[str, int]] = {}
-    new: list[ScoredParcel] = []
-    changed: list[ScoredParcel] = []
-    now = timezone.now()
+    new: list[tuple] = []
+    changed: list[tuple] = []
+    ids_field = ScoredParcel._meta.get_field("indicator_ids")
+    now = ScoredParcel._meta.get_field("scored_at").get_db_prep_value(timezone.now(), connection)
+    scorer = officer.pk if officer is not None else None
     for number in numbers:
         ids, score = merged[number]
-        parcel = existing.get(number)
-        if parcel is None:
+        before = existing.get(number)
+        if before is None:
             added = ids
-            new.append(
-                ScoredParcel(
-                    operation_id=operation_id,
-                    tracking_number=number,
-                    indicator_ids=sorted(ids),
-                    score=score,
-                    scored_by=officer,
-                    scored_at=now,
-                )
-            )
+            value = ids_field.get_db_prep_value(sorted(ids), connection)
+            new.append((operation_id, number, value, score, scorer, now))
         else:
-            added = ids - set(parcel.indicator_ids)
+            added = ids - set(before[0])
             if added:
-                parcel.indicator_ids = sorted(set(parcel.indicator_ids) | added)
-                parcel.score = max(parcel.score, score)
-                changed.append(parcel)
+                value = ids_field.get_db_prep_value(sorted(set(before[0]) | added), connection)
+                changed.append((value, max(before[1], score), operation_id, number))
         for indicator_id in added:
             deltas.setdefault(indicator_id, {"flagged": 0})["flagged"] += 1
-    ScoredParcel.objects.bulk_create(new, batch_size=500)
-    if changed:
-        ScoredParcel.objects.bulk_update(changed, ["indicator_ids", "score"], batch_size=500)
+    table = ScoredParcel._meta.db_table
+    with connection.cursor() as cursor:
+        if new:
+            cursor.executemany(
+                f"INSERT INTO {table} (operation_id, tracking_number, indicator_ids, score, "
+                "scored_by_id, scored_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                new,
+            )
+        if changed:
+            cursor.executemany(
+                f"UPDATE {table} SET indicator_ids = %s, score = %s "
+                "WHERE operation_id = %s AND tracking_number = %s",
+                changed,
+            )
     indicator_stats_add(operation_id, deltas)
 
 

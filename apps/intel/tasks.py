@@ -35,7 +35,9 @@ def import_upload_task(run_id: int) -> int:
         return 0
     run = ImportRun.objects.get(pk=run_id)
     run = import_file(run, io.BytesIO(bytes(run.source or b"")))
-    ImportRun.objects.filter(pk=run_id).update(source=None)
+    if run.status != ImportStatus.NEEDS_AGENCIES:
+        # Kept while an analyst maps the file's agencies: the run then loads it.
+        ImportRun.objects.filter(pk=run_id).update(source=None)
     return run.rows_created
 
 

@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("imports/<int:run_id>/", api.ImportDetailView.as_view(), name="api-import"),
     path(
+        "imports/<int:run_id>/agencies/",
+        api.ImportAgenciesView.as_view(),
+        name="api-import-agencies",
+    ),
+    path(
         "imports/<int:run_id>/matches/", api.ImportMatchesView.as_view(), name="api-import-matches"
     ),
 ]

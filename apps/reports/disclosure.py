@@ -21,7 +21,7 @@ same everywhere: of a report the viewer may not read, nothing beyond hit/no-hit
 """
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from apps.core.formats import iso
 
@@ -72,38 +72,37 @@ def report_event_for(viewer: Viewer, access: ReportAccess, payload: dict) -> dic
 # ---------------------------------------------------------------- matches
 
 
-class MatchLike(Protocol):
-    pk: int
+class LinkLike(Protocol):
     kind: str
     selector_type: str
     value: str
     value_b: str
     score: float
     reasons: list
+
+
+class MatchLike(Protocol):
+    pk: int
+    kind: str
+    score: float
     report_a: Report
     report_b: Report
 
-
-def _side_values(match: MatchLike) -> tuple[str, str]:
-    if match.kind == "exact":
-        return match.value, match.value
-    return match.value, match.value_b
+    @property
+    def links(self) -> Any: ...  # a related manager: links.all() -> LinkLike rows
 
 
-def match_for(viewer: Viewer, match: MatchLike, *, brief: bool = False) -> dict:
-    """A match as `viewer` may see it: values, reasons and score only from readable sides."""
-    reports = (match.report_a, match.report_b)
-    ok = tuple(readable(viewer, r) for r in reports)
-    sides = _side_values(match)
+def _link_for(link: LinkLike, reports: tuple[Report, Report], ok: tuple[bool, ...]) -> dict:
+    """One shared selector or name of a pair, as the viewer may see it."""
+    sides = (link.value, link.value if link.kind == "exact" else link.value_b)
     values = [value if shown and value else None for value, shown in zip(sides, ok, strict=True)]
-    shown_value = next((v for v in values if v), None)
     if all(ok):
-        reasons, score = list(match.reasons), round(match.score, 3)
+        reasons, score = list(link.reasons), round(link.score, 3)
     elif any(ok):
         own = reports[0] if ok[0] else reports[1]
         other = reports[1] if ok[0] else reports[0]
-        what = match.selector_type.replace("_", " ")
-        if match.kind == "exact":
+        what = link.selector_type.replace("_", " ")
+        if link.kind == "exact":
             reasons = [f"same {what} in a report held by {other.agency.name} ({other.country_id})"]
         else:
             mine = values[0] if ok[0] else values[1]
@@ -114,6 +113,29 @@ def match_for(viewer: Viewer, match: MatchLike, *, brief: bool = False) -> dict:
         score = None
     else:
         reasons, score = [HIDDEN], None
+    return {
+        "type": link.selector_type,
+        "kind": link.kind,
+        "value": next((v for v in values if v), None),
+        "values": values,
+        "score": score,
+        "reasons": reasons,
+    }
+
+
+def match_for(viewer: Viewer, match: MatchLike, *, brief: bool = False) -> dict:
+    """A pair of matched reports as `viewer` may see it.
+
+    Every selector and name the pair shares (`selectors`, strongest first) shows its
+    values only from readable sides, its reasons and score only when both sides are
+    readable. `selector`, `values` and `reasons` repeat the strongest one's, and all
+    the reasons, for clients that show one line.
+    """
+    reports = (match.report_a, match.report_b)
+    ok = tuple(readable(viewer, r) for r in reports)
+    selectors = [_link_for(link, reports, ok) for link in match.links.all()]
+    strongest = selectors[0] if selectors else {"type": "", "value": None, "values": [None, None]}
+    reasons = list(dict.fromkeys(r for s in selectors for r in s["reasons"]))
     shown_reports = [
         (report_brief(r) if brief else report_payload(r)) if can else report_stub(r)
         for r, can in zip(reports, ok, strict=True)
@@ -121,10 +143,11 @@ def match_for(viewer: Viewer, match: MatchLike, *, brief: bool = False) -> dict:
     return {
         "id": match.pk,
         "kind": match.kind,
-        "score": score,
-        "selector": {"type": match.selector_type, "value": shown_value},
-        "values": values,
+        "score": round(match.score, 3) if all(ok) else None,
+        "selector": {"type": strongest["type"], "value": strongest["value"]},
+        "values": strongest["values"],
         "reasons": reasons,
+        "selectors": selectors,
         "reports": shown_reports,
     }
 

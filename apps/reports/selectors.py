@@ -1,14 +1,22 @@
 """Reads of reports. `reports_visible_to` is the only door to them."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import Officer, Role
 from apps.accounts.selectors import officers_signed_in
 from apps.operations.models import Participation, Room, RoomMembership
 from apps.operations.selectors import coordinated_operation_ids, operation_ids_of, room_ids_of
 
-from .models import Party, Report
+from .models import Kind, Outcome, Party, Report
 from .visibility import ReportAccess, Viewer, exportable_q, readable_q
+
+#: A hit: a hit report, or a check whose outcome was a hit. `HITS` is the same rule as a
+#: query (the latest hits); `report_is_hit` for a report in hand (totals, effectiveness).
+HITS = Q(kind=Kind.HIT) | Q(kind=Kind.CHECK, outcome=Outcome.HIT)
+
+
+def report_is_hit(report) -> bool:
+    return report.kind == Kind.HIT or (report.kind == Kind.CHECK and report.outcome == Outcome.HIT)
 
 
 def viewer_for(officer: Officer) -> Viewer:

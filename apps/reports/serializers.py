@@ -122,8 +122,26 @@ class MatchSelectorOut(serializers.Serializer):
     value = serializers.CharField(allow_null=True, help_text="null unless a side is readable")
 
 
+class MatchLinkOut(serializers.Serializer):
+    """One selector or name a matched pair shares."""
+
+    type = serializers.CharField()
+    kind = serializers.CharField(help_text="exact or fuzzy")
+    value = serializers.CharField(allow_null=True, help_text="null unless a side is readable")
+    values = serializers.ListField(
+        child=serializers.CharField(allow_null=True),
+        help_text="each side's value, null for a side the viewer may not read",
+    )
+    score = serializers.FloatField(allow_null=True, help_text="null unless both are readable")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class MatchOut(serializers.Serializer):
-    """A match as the viewer may see it (disclosure.match_for)."""
+    """A pair of matched reports as the viewer may see it (disclosure.match_for).
+
+    `selectors` lists every selector and name the pair shares, strongest first;
+    `selector` and `values` repeat the strongest one's, `reasons` gathers them all.
+    """
 
     id = serializers.IntegerField()
     kind = serializers.CharField(help_text="exact or fuzzy")
@@ -134,6 +152,7 @@ class MatchOut(serializers.Serializer):
         help_text="each side's value, null for a side the viewer may not read",
     )
     reasons = serializers.ListField(child=serializers.CharField())
+    selectors = MatchLinkOut(many=True)
     reports = report_or_stub(many=True)
 
 

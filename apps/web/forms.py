@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Agency, AgencyKind, Country
 from apps.intel.models import IndicatorKind
@@ -157,3 +158,44 @@ class ImportForm(forms.Form):
         self.fields["room"].choices = [("", _('"Earlier seizures" (made if missing)'))] + [
             (room.pk, room.name) for room in rooms
         ]
+
+
+class AgencyMappingForm(forms.Form):
+    """One unknown agency of an import: which existing agency of its country it is,
+    or a new agency of that name and a chosen kind."""
+
+    country = forms.CharField(widget=forms.HiddenInput, max_length=2)
+    name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    target = forms.ChoiceField(label=_("Is"))
+
+    def __init__(self, *args, unknown: dict, agencies=(), **kwargs):
+        kwargs.setdefault("initial", {"country": unknown["country"], "name": unknown["name"]})
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        name = unknown["name"]
+        self.fields["target"].label = (
+            ngettext(
+                "%(name)s (%(country)s, %(rows)s row) is",
+                "%(name)s (%(country)s, %(rows)s rows) is",
+                unknown["rows"],
+            )
+            % unknown
+        )
+        self.fields["target"].choices = [
+            ("", _("choose...")),
+            (
+                _("An existing agency of that country (remembered as its other name)"),
+                [(f"agency:{a.pk}", f"{a.name} ({a.get_kind_display()})") for a in agencies],
+            ),
+            (
+                _("A new agency named %(name)s") % {"name": name},
+                [(f"kind:{value}", label) for value, label in AgencyKind.choices],
+            ),
+        ]
+
+    def mapping(self) -> dict:
+        """The mapping as the service takes it."""
+        what, _sep, value = self.cleaned_data["target"].partition(":")
+        item = {"country": self.cleaned_data["country"], "name": self.cleaned_data["name"]}
+        item["agency" if what == "agency" else "kind"] = int(value) if what == "agency" else value
+        return item

@@ -25,9 +25,10 @@ from apps.operations.selectors import (
     rooms_of,
     watched_operation_ids,
 )
-from apps.reports.models import Kind, Report
+from apps.reports.models import Report
 from apps.reports.payloads import report_payload
 from apps.reports.selectors import (
+    HITS,
     reports_exportable_by,
     reports_visible_to,
     viewer_for,
@@ -148,7 +149,7 @@ def latest_hits(officer: Officer, operation: Operation, *, limit: int = LATEST_H
     viewer = viewer_for(officer)
     ids = list(
         reports_visible_to(officer, viewer=viewer)
-        .filter(room__operation=operation, kind=Kind.HIT)
+        .filter(HITS, room__operation=operation)
         .order_by("-id")
         .values_list("pk", flat=True)[:limit]
     )

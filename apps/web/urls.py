@@ -58,4 +58,5 @@ urlpatterns = [
     ),
     path("operations/<int:operation_id>/imports/", intel.imports, name="intel-imports"),
     path("imports/<int:run_id>/", intel.import_detail, name="intel-import"),
+    path("imports/<int:run_id>/agencies/", intel.import_agencies, name="intel-import-agencies"),
 ]

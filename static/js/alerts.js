@@ -46,8 +46,10 @@ onAlert(async (message) => {
   if (message.type === "alert.created") {
     place(message.alert);
   } else if (message.type === "alert.updated") {
+    // an acknowledgement carries id and state; a pair that gained a selector, the whole alert
     const known = alerts.get(message.alert.id);
     if (known) place({ ...known.alert, ...message.alert });
+    else if (message.alert.match) place(message.alert);
   } else if (message.type === "alerts.resync") {
     const { ok, data } = await api("/api/v1/alerts/?page_size=100");
     if (ok && data) for (const alert of data.results) place(alert);

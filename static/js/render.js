@@ -146,20 +146,19 @@ export function renderAlert(alert, { onAck } = {}) {
     match.kind === "fuzzy"
       ? interpolate(gettext("Similar names (score %(score)s)"), { score: Number(match.score).toFixed(2) }, true)
       : gettext("Exact match");
-  const why = [];
-  if (match.selector && match.selector.value) {
-    why.push(
+  // every selector and name the pair shares, strongest first (one line each)
+  const shared = match.selectors && match.selectors.length ? match.selectors : match.selector ? [match.selector] : [];
+  const why = shared
+    .filter((s) => s && s.type)
+    .map((s) =>
       el(
         "p",
         { class: "alert-why" },
-        el("span", { class: "selector-type" }, String(match.selector.type || "").replace(/_/g, " ")),
-        " ",
-        el("span", { class: "mono" }, match.selector.value),
+        el("span", { class: "selector-type" }, String(s.type).replace(/_/g, " ")),
+        s.value ? " " : null,
+        s.value ? el("span", { class: "mono" }, s.value) : null,
       ),
     );
-  } else if (match.selector && match.selector.type) {
-    why.push(el("p", { class: "alert-why" }, el("span", { class: "selector-type" }, String(match.selector.type).replace(/_/g, " "))));
-  }
   const reasons = (match.reasons || []).map((r) => el("li", {}, r));
   const actions = el("div", { class: "alert-actions" });
   if (alert.state !== "acknowledged" && onAck) {

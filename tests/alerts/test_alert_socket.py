@@ -4,7 +4,7 @@ import pytest
 from channels.layers import get_channel_layer
 
 from apps.alerts.models import Alert, AlertState
-from apps.crossmatch.models import Match
+from apps.crossmatch.models import Match, MatchLink
 from tests.sockets import ORIGIN, SOCKET_TESTS, WAIT, auth, closed_with, connect
 
 pytestmark = SOCKET_TESTS
@@ -15,9 +15,8 @@ def alerts(world, post):
     """One match between a GR and a BG report, and an alert about it for each author."""
     first = post(world.gr_officer, world.postal)
     second = post(world.bg_officer, world.postal)
-    match = Match.objects.create(
-        report_a=first, report_b=second, kind="exact", selector_type="phone", value="+3069000000"
-    )
+    match = Match.objects.create(report_a=first, report_b=second, kind="exact")
+    MatchLink.objects.create(match=match, kind="exact", selector_type="phone", value="+3069000000")
     return {
         "gr": Alert.objects.create(officer=world.gr_officer, match=match),
         "bg": Alert.objects.create(officer=world.bg_officer, match=match),

@@ -73,6 +73,7 @@ def test_every_request_body_refuses_unknown_fields(document):
     # then
     assert open_ == []
     assert closed == [
+        ("POST /api/v1/imports/{run_id}/agencies/", "application/json", "agencies"),
         ("PATCH /api/v1/indicators/{indicator_id}/", "application/json", "active"),
         ("POST /api/v1/operations/{operation_id}/imports/", "multipart/form-data", "file"),
         ("POST /api/v1/operations/{operation_id}/indicators/", "application/json", "active"),

@@ -130,11 +130,15 @@ async def test_every_event_published_is_declared_and_keeps_its_schema(
     ]
     await drive.frame(gr_alerts, "alert.updated")
 
+    # an imported row that matches the officers' live reports: they get alerts, the
+    # analyst the run's summary
     assert await drive.step(import_rows, world.operation, analyst) == [
+        "alert.created",
         "import.finished",
         "stats.delta",
     ]
     await drive.frame(analyst_alerts, "import.finished")
+    await drive.frame(gr_alerts, "alert.created")
 
     assert await drive.step(room_member_remove, room=postal, agency=bg.agency) == ["access.changed"]
     await drive.frame(bg_room, "error")

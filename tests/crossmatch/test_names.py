@@ -614,7 +614,9 @@ def test_addresses_and_companies_labelled_pairs_through_the_matcher(
     elapsed = time.perf_counter() - t0
     matched = {
         frozenset(p)
-        for p in Match.objects.filter(selector_type=entity).values_list("report_a", "report_b")
+        for p in Match.objects.filter(links__selector_type=entity).values_list(
+            "report_a", "report_b"
+        )
     }
     tp = fp = fn = 0
     for a, b, match, _kind in pairs:

@@ -2,7 +2,7 @@
 
 from apps.alerts.models import Alert
 from apps.alerts.payloads import alert_payload
-from apps.crossmatch.models import ExcludedSelector, Match
+from apps.crossmatch.models import ExcludedSelector, Match, MatchLink
 from apps.crossmatch.services import report_match
 from apps.crossmatch.tasks import sweep_unmatched_reports_task
 from apps.reports.models import Report
@@ -24,8 +24,9 @@ def test_same_phone_in_two_rooms_raises_one_match_and_alerts_everyone_concerned(
         world.al_officer, world.balkan, "intel", body="Buyer uses +30 694 123 4567 on Telegram."
     )
 
-    match = Match.objects.get(selector_type="phone")
-    assert (match.report_a_id, match.report_b_id, match.value) == (
+    link = MatchLink.objects.get(selector_type="phone")
+    match = link.match
+    assert (match.report_a_id, match.report_b_id, link.value) == (
         hit.pk,
         intel.pk,
         "+306941234567",
@@ -38,7 +39,7 @@ def test_same_phone_in_two_rooms_raises_one_match_and_alerts_everyone_concerned(
 def test_alert_about_a_report_the_recipient_may_not_read_says_only_who_holds_it(world, post):
     hit = post(world.gr_officer, world.postal, "hit", handling="amber", parcel=PARCEL)
     post(world.al_officer, world.balkan, "intel", body="Buyer uses +30 694 123 4567.")
-    alert = Alert.objects.get(officer=world.al_officer, match__selector_type="phone")
+    alert = Alert.objects.get(officer=world.al_officer, match__links__selector_type="phone")
 
     payload = alert_payload(alert, viewer_for(world.al_officer))
 
@@ -72,7 +73,7 @@ def test_greek_name_matches_its_latin_transliteration_with_the_same_birth_date(w
         people=[{"name": "Giorgos Papadopoulos", "date_of_birth": "1984-03-12"}],
     )
 
-    match = Match.objects.get(kind="fuzzy")
+    match = MatchLink.objects.get(kind="fuzzy")
     assert match.selector_type == "person"
     assert match.value == "Γιώργος Παπαδόπουλος"
     assert match.score >= 0.85  # both names are "common" in a database of two
@@ -88,7 +89,7 @@ def test_same_name_with_another_birth_date_is_not_a_match(world, post):
         people=[{"name": "Giorgos Papadopoulos", "date_of_birth": "1961-07-30"}],
     )
 
-    assert not Match.objects.filter(kind="fuzzy").exists()
+    assert not MatchLink.objects.filter(kind="fuzzy").exists()
 
 
 def test_a_selector_in_too_many_reports_stops_alerting_and_is_listed(world, post, settings):
@@ -135,12 +136,16 @@ def test_two_reports_naming_one_company_spelt_differently_match_fuzzily(world, p
 
     later = post(world.bg_officer, world.postal, "intel", people=[{"company": "Alfa Emporiki SA"}])
 
-    match = Match.objects.get(selector_type="company")
-    assert (match.kind, match.report_a_id, match.report_b_id) == ("fuzzy", hit.pk, later.pk)
+    match = MatchLink.objects.get(selector_type="company")
+    assert (match.kind, match.match.report_a_id, match.match.report_b_id) == (
+        "fuzzy",
+        hit.pk,
+        later.pk,
+    )
     assert (match.value, match.value_b) == ("Άλφα Εμπορική Α.Ε.", "Alfa Emporiki SA")
     assert match.score >= 0.5
     assert match.reasons[0].startswith("company: 'Άλφα Εμπορική Α.Ε.' ~ 'Alfa Emporiki SA'")
-    assert Alert.objects.filter(match=match, officer=world.bg_officer).exists()
+    assert Alert.objects.filter(match=match.match, officer=world.bg_officer).exists()
 
 
 def test_a_typo_in_an_address_is_a_fuzzy_address_match_with_its_reasons(world, post):
@@ -155,8 +160,12 @@ def test_a_typo_in_an_address_is_a_fuzzy_address_match_with_its_reasons(world, p
         world.bg_officer, world.postal, "intel", people=[{"address": "Haupstr. 12, Berlin"}]
     )
 
-    match = Match.objects.get(selector_type="address")
-    assert (match.kind, match.report_a_id, match.report_b_id) == ("fuzzy", first.pk, second.pk)
+    match = MatchLink.objects.get(selector_type="address")
+    assert (match.kind, match.match.report_a_id, match.match.report_b_id) == (
+        "fuzzy",
+        first.pk,
+        second.pk,
+    )
     assert (match.value, match.value_b) == ("Hauptstraße 12, 10115 Berlin", "Haupstr. 12, Berlin")
     assert "house number equal (12)" in match.reasons
 
@@ -172,7 +181,7 @@ def test_the_neighbours_address_is_not_a_match(world, post):
     neighbour = [{"address": "Hauptstraße 14, 10115 Berlin"}]
     post(world.bg_officer, world.postal, "intel", people=neighbour)
 
-    assert not Match.objects.filter(selector_type="address").exists()
+    assert not MatchLink.objects.filter(selector_type="address").exists()
 
 
 def test_a_hub_address_in_many_reports_does_not_alert(world, post, settings):
@@ -205,7 +214,7 @@ def test_an_address_match_shows_an_officer_only_the_side_they_may_read(world, po
         parcel={"recipient": {"address": "Odos Ermou 12, 10563 Athina"}},
     )
     post(world.al_officer, world.balkan, "intel", people=[{"address": "Ερμού 12, 105 63 Αθήνα"}])
-    alert = Alert.objects.get(officer=world.al_officer, match__selector_type="address")
+    alert = Alert.objects.get(officer=world.al_officer, match__links__selector_type="address")
 
     payload = alert_payload(alert, viewer_for(world.al_officer))
 
@@ -214,3 +223,49 @@ def test_an_address_match_shows_an_officer_only_the_side_they_may_read(world, po
     assert payload["match"]["score"] is None
     assert set(payload["match"]["reports"][0]) == {"id", "agency", "country", "handling"}
     assert "Ermou" not in str(payload)
+
+
+# --- the scope of matching: every operation, hit/no-hit across them ---------------------------
+
+
+def _other_operation(world):
+    """A second operation with a room of its own, joined by German Police."""
+    from tests.factories import OfficerFactory, RoomFactory, join
+
+    room = RoomFactory(name="Another operation's room")
+    de = world.de_officer.agency
+    join(room, de)
+    return room, OfficerFactory(username="de.colleague", agency=de)
+
+
+def test_a_report_of_another_operation_is_matched_and_shown_as_hit_no_hit(world, post):
+    # given: an amber Greek hit in this operation
+    hit = post(world.gr_officer, world.postal, "hit", handling="amber", parcel=PARCEL)
+    room, de = _other_operation(world)
+
+    # when: another operation's officer reports the same phone
+    post(de, room, "intel", body="Buyer uses +30 694 123 4567.")
+
+    # then: one pair, and the German officer learns only that the Greek customs hold a report
+    alert = Alert.objects.get(officer=de)
+    payload = alert_payload(alert, viewer_for(de))
+    assert payload["match"]["reports"][0] == {
+        "id": hit.pk, "agency": "Hellenic Customs", "country": "GR", "handling": "amber",
+    }  # fmt: skip
+    assert "Papadop" not in str(payload)
+
+
+def test_an_exclusion_of_an_operation_applies_to_every_pair_with_its_reports(world, post):
+    # given: this operation's analysts excluded a hub's phone, and one of its reports has it
+    ExcludedSelector.objects.create(
+        operation=world.operation, selector_type="phone", normalised="+306941234567"
+    )
+    post(world.gr_officer, world.postal, "hit", parcel=PARCEL)
+    room, de = _other_operation(world)
+
+    # when: another operation's report carries the phone
+    post(de, room, "intel", body="Buyer uses +30 694 123 4567.")
+
+    # then: no pair on it, from whichever side
+    assert not MatchLink.objects.filter(selector_type="phone").exists()
+    assert not Alert.objects.exists()

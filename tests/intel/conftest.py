@@ -50,3 +50,16 @@ def indicator(world, analyst):
         )
 
     return _make
+
+
+@pytest.fixture
+def partners(world):
+    """Agencies the import tests' files name besides the world's, known before they import:
+    DE Zoll, FR Douane and SE Tullverket (customs), and "Τελωνείο" an alias of GR's
+    Hellenic Customs."""
+    from apps.accounts.models import Agency
+    from apps.accounts.services import agency_alias_add, agency_get_or_create
+
+    for country, name in (("DE", "Zoll"), ("FR", "Douane"), ("SE", "Tullverket")):
+        agency_get_or_create(country=country, name=name, kind="customs")
+    agency_alias_add(agency=Agency.objects.get(name="Hellenic Customs"), name="Τελωνείο")

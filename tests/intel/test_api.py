@@ -13,7 +13,7 @@ MATCHING_INTEL = (
 
 
 def test_upload_api_imports_the_file_and_shows_the_run_and_its_matches(
-    world, analyst, api_as, django_capture_on_commit_callbacks
+    world, analyst, partners, api_as, django_capture_on_commit_callbacks
 ):
     client = api_as(analyst)
     upload = SimpleUploadedFile(

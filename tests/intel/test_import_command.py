@@ -8,7 +8,7 @@ from .test_imports import BAD_WEIGHT, GOOD_1, GOOD_2, HEADER
 
 
 def test_the_command_imports_a_file_and_draws_its_progress_to_the_end(
-    world, analyst, tmp_path, capsys
+    world, analyst, partners, tmp_path, capsys
 ):
     path = tmp_path / "earlier.csv"
     path.write_text(HEADER + GOOD_1 + BAD_WEIGHT + GOOD_2, encoding="utf-8")

@@ -120,7 +120,7 @@ def test_a_csv_with_one_bad_byte_rejects_that_row(world, run_bytes):
     assert Party.objects.get(report__body="first").name == "Giorgos Müller"
 
 
-def test_a_latin1_csv_imports_its_ascii_rows_and_names_the_others(world, run_bytes):
+def test_a_latin1_csv_imports_its_ascii_rows_and_names_the_others(world, partners, run_bytes):
     # given a CSV saved as Latin-1, one row with an accented name
     data = (HEADER + "DE-1,DE,Zoll,update,one,Hans Müller\nDE-2,DE,Zoll,update,two,Hans\n").encode(
         "latin-1"
@@ -145,7 +145,9 @@ def test_a_latin1_csv_imports_its_ascii_rows_and_names_the_others(world, run_byt
         ("utf-8", b"\xef\xbb\xbf"),
     ],
 )
-def test_utf16_utf32_and_bom_files_are_read_in_their_encoding(world, run_bytes, encoding, bom):
+def test_utf16_utf32_and_bom_files_are_read_in_their_encoding(
+    world, partners, run_bytes, encoding, bom
+):
     # given the same CSV in another encoding (utf-16 and utf-32 write a byte-order mark)
     text = HEADER + "DE-1,DE,Zoll,update,one,Hans Müller\nGR-2,GR,Τελωνείο,update,two,Γιώργος\n"
 

@@ -3,7 +3,7 @@
 import json
 
 from apps.alerts.models import Alert
-from apps.crossmatch.models import Match, NameKey
+from apps.crossmatch.models import Match, MatchLink, NameKey
 from apps.dashboard.models import Counter
 from apps.intel.models import ImportedReport, ImportStatus
 from apps.reports.models import Parcel, Party, Report, Seizure, Selector
@@ -29,7 +29,7 @@ BAD_HIT = "SE-20-9,SE,Tullverket,hit,green,,,,,,,,,,,\n"
 
 
 def test_import_of_good_and_bad_rows_counts_names_the_bad_ones_and_imports_the_rest(
-    world, run_import
+    world, partners, run_import
 ):
     text = HEADER + GOOD_1 + BAD_WEIGHT + GOOD_2 + BAD_COUNTRY + BAD_CELLS + BAD_HIT
 
@@ -68,7 +68,7 @@ def test_import_of_good_and_bad_rows_counts_names_the_bad_ones_and_imports_the_r
         ("phone", "+306941234567"),
     }
     assert NameKey.objects.filter(report=reports[0]).count() > 0
-    assert run.agencies_created == ["Zoll (DE, customs)"]  # Hellenic Customs exists
+    assert (run.agencies_unknown, run.agencies_created) == ([], [])  # every agency was known
     assert (
         Counter.objects.get(
             operation=world.operation, scope="total", key="", metric="seized.ammunition"
@@ -77,7 +77,7 @@ def test_import_of_good_and_bad_rows_counts_names_the_bad_ones_and_imports_the_r
     )
 
 
-def test_importing_the_same_file_again_creates_nothing(world, run_import):
+def test_importing_the_same_file_again_creates_nothing(world, partners, run_import):
     text = HEADER + GOOD_1 + GOOD_2 + BAD_WEIGHT
     first = run_import(text)
     before = (
@@ -166,9 +166,32 @@ def test_imported_rows_are_matched_in_bulk_and_summarised_not_alerted(world, run
     assert run.matches_found == 1
     assert (run.batches_total, run.batches_matched) == (1, 1)
     match = Match.objects.get()
-    assert (match.selector_type, match.value) == ("phone", "+306941234567")
+    assert [(link.selector_type, link.value) for link in match.links.all()] == [
+        ("phone", "+306941234567")
+    ]
     assert Alert.objects.count() == 0
     assert Report.objects.filter(matched_at__isnull=True).count() == 0
+
+
+def test_an_import_that_matches_a_live_hit_tells_its_owner_and_summarises_for_the_analyst(
+    world, partners, run_import, post, analyst
+):
+    # given: a Greek hit of the action week
+    live = post(
+        world.gr_officer, world.postal, "hit", handling="amber",
+        seizures=[{"category": "firearm", "quantity": 1}],
+        parcel={"tracking_number": "RR123456785US"},
+    )  # fmt: skip
+
+    # when: a partner's 2020 seizures are imported, one with that tracking number
+    run = run_import(HEADER + GOOD_1 + GOOD_2)
+
+    # then: the Greek officers concerned are told in their inbox, the analyst in the summary
+    match = Match.objects.get()
+    assert match.report_a_id == live.pk
+    alerted = set(Alert.objects.values_list("officer__username", flat=True))
+    assert alerted == {"gr.officer", "gr.liaison", "coordinator"}
+    assert run.matches_found == 1
 
 
 def test_an_earlier_seizure_is_matched_by_a_new_report_in_the_action_week(
@@ -192,7 +215,10 @@ def test_an_earlier_seizure_is_matched_by_a_new_report_in_the_action_week(
         },
     )
 
-    matches = {(m.selector_type, m.report_a_id, m.report_b_id) for m in Match.objects.all()}
+    matches = {
+        (link.selector_type, link.match.report_a_id, link.match.report_b_id)
+        for link in MatchLink.objects.select_related("match")
+    }
     assert ("phone", earlier.pk, new.pk) in matches
     assert ("person", earlier.pk, new.pk) in matches
     alerted = set(Alert.objects.values_list("officer__username", flat=True))
@@ -232,7 +258,7 @@ def test_the_analyst_gets_one_import_finished_event_and_no_alert_per_match(
 
 
 def test_an_import_whose_matching_stalled_is_swept_and_finished(
-    world, analyst, django_capture_on_commit_callbacks
+    world, analyst, partners, django_capture_on_commit_callbacks
 ):
     import io
     from datetime import timedelta

@@ -4,7 +4,7 @@ import pytest
 
 from apps.intel.models import Indicator
 from apps.intel.scoring import parcels_score
-from apps.intel.services import IntelInvalid, IntelRefused, indicator_create
+from apps.intel.services import IntelInvalid, IntelRefused, indicator_create, indicator_update
 
 from .test_imports import GOOD_1, HEADER
 
@@ -137,6 +137,23 @@ def test_earlier_selector_and_person_point_at_the_imported_seizure(
     assert fired(plain) == {}
 
 
+def test_a_value_set_aside_in_the_operation_is_no_evidence(world, analyst, indicator, run_import):
+    from apps.crossmatch.models import ExcludedSelector
+
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {"types": ["phone"]}, name="seen before")
+    parcel = dict(PLAIN, recipient={"phone": "+306941234567"})
+    (before,) = score(world, analyst, parcel)
+
+    ExcludedSelector.objects.create(
+        operation=world.operation, selector_type="phone", normalised="+306941234567"
+    )
+    (after,) = score(world, analyst, parcel)
+
+    assert fired(before) == {"seen before": ["recipient phone +306941234567 in 1 earlier report"]}
+    assert fired(after) == {}
+
+
 def test_evidence_the_caller_may_not_read_is_shown_as_hit_no_hit_only(
     world, analyst, indicator, run_import
 ):
@@ -165,6 +182,75 @@ def test_inactive_indicators_do_not_fire_and_bad_parcels_get_errors(world, analy
             "weight_g": ["Ensure this value is greater than or equal to 1."],
         },
     }
+
+
+def test_a_changed_indicator_counts_from_the_next_scan(world, analyst, indicator):
+    # given a scan scored with an indicator (its rules compiled and kept)
+    rule = indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    assert score(world, analyst, PARCEL)[0]["score"] == 20
+
+    # when an analyst changes it, a second one is added, and the first is switched off
+    indicator_update(indicator=rule, officer=analyst, data={"weight": 35})
+    after_change = score(world, analyst, PARCEL)[0]
+    indicator("carrier", {"carriers": ["usps"]}, name="carrier", weight=5)
+    after_add = score(world, analyst, PARCEL)[0]
+    carrier = Indicator.objects.get(name="carrier")
+    carrier.weight = 6
+    carrier.save()  # as the admin saves it
+    after_admin = score(world, analyst, PARCEL)[0]
+    Indicator.objects.filter(pk=rule.pk).update(active=False)  # even behind the services' back
+    after_off = score(world, analyst, PARCEL)[0]
+
+    # then every next scan is scored with the indicators as they are now
+    assert after_change["score"] == 35
+    assert (after_add["score"], sorted(fired(after_add))) == (40, ["carrier", "origin"])
+    assert after_admin["score"] == 41
+    assert (after_off["score"], sorted(fired(after_off))) == (6, ["carrier"])
+
+
+def test_bad_parcels_in_a_large_batch_are_told_by_index_and_the_rest_scored(
+    world, analyst, indicator
+):
+    indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    batch = [dict(PARCEL, ref=f"scan-{i}") for i in range(1000)]
+    batch[10] = dict(PARCEL, origin_country="us ", recipient={"name": "  "})
+    batch[500] = dict(batch[500], weight_g="heavy", colour="red")
+    batch[999] = "RR123456785US"
+
+    results = score(world, analyst, *batch)
+
+    assert [r["index"] for r in results] == list(range(1000))
+    assert results[10]["errors"] == {
+        "recipient": ["Give at least one of name, address, phone, email or company."]
+    }
+    assert results[500] == {
+        "index": 500,
+        "ref": "scan-500",
+        "errors": {"colour": ["Unknown field."]},
+    }
+    assert results[999]["errors"] == {"non_field_errors": ["A parcel is a JSON object."]}
+    scored = [r for i, r in enumerate(results) if i not in (10, 500, 999)]
+    assert {r["score"] for r in scored} == {20.0}
+    assert scored[0]["ref"] == "scan-0" and scored[0]["tracking_number"] == "RR123456785US"
+
+
+def test_a_parcel_scanned_again_counts_once_per_indicator_and_keeps_its_best_score(
+    world, analyst, indicator
+):
+    from apps.intel.models import IndicatorStat, ScoredParcel
+
+    origin = indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    score(world, analyst, PARCEL, record=True)
+    carrier = indicator("carrier", {"carriers": ["usps"]}, name="carrier", weight=5)
+    # scanned again at another hub, and twice in one batch
+    score(world, world.gr_officer, PARCEL, dict(PARCEL, ref="again"), record=True)
+    indicator_update(indicator=origin, officer=analyst, data={"active": False})
+    score(world, analyst, PARCEL, record=True)  # only the carrier fires now
+
+    (parcel,) = ScoredParcel.objects.values_list("tracking_number", "indicator_ids", "score")
+    assert parcel == ("RR123456785US", sorted([origin.pk, carrier.pk]), 25.0)
+    flagged = dict(IndicatorStat.objects.values_list("indicator_id", "flagged"))
+    assert flagged == {origin.pk: 1, carrier.pk: 1}
 
 
 def test_indicator_params_are_checked_per_kind(world, analyst):

@@ -11,6 +11,7 @@ from ..intel.test_imports import BAD_WEIGHT, GOOD_1, HEADER
 # the intel tests' fixtures: an analyst of the operation and the indicators they define
 analyst = intel.analyst
 indicator = intel.indicator
+partners = intel.partners
 
 
 def test_an_analyst_adds_an_indicator_in_the_page_and_sees_its_counts(world, analyst, client):
@@ -48,7 +49,7 @@ def test_an_officer_sees_the_indicators_without_the_form_and_no_imports(
 
 
 def test_uploading_a_file_in_the_page_imports_it_and_lists_the_rejected_rows(
-    world, analyst, client, django_capture_on_commit_callbacks
+    world, analyst, partners, client, django_capture_on_commit_callbacks
 ):
     client.force_login(analyst)
     upload = SimpleUploadedFile("earlier.csv", (HEADER + GOOD_1 + BAD_WEIGHT).encode())
@@ -102,3 +103,95 @@ def test_the_operation_nav_links_the_intel_pages_for_analysts_and_coordinators(
         f'href="/operations/{world.operation.pk}/imports/"' in page,
     )
     assert links == (shown, shown)
+
+
+HELLENIC_POLICE = (
+    "reference,country,agency,agency_kind,kind,body\n"
+    "GR-1,GR,Hellenic Police,police,update,first\n"
+    "GR-2,GR,Hellenic Customs,,update,second\n"
+)
+
+
+@pytest.fixture
+def waiting_run(world, analyst, client, django_capture_on_commit_callbacks):
+    """An upload through the page that waits for "Hellenic Police" (GR); and Greece Police."""
+    from apps.accounts.models import Country
+
+    from ..factories import AgencyFactory
+
+    police = AgencyFactory(
+        country=Country.objects.get(code="GR"), name="Greece Police", kind="police"
+    )
+    client.force_login(analyst)
+    upload = SimpleUploadedFile("earlier.csv", HELLENIC_POLICE.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/operations/{world.operation.pk}/imports/", {"file": upload})
+    client.logout()
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.NEEDS_AGENCIES
+    return run, police
+
+
+def test_an_analyst_maps_an_unknown_agency_in_the_page_and_the_file_loads(
+    world, analyst, waiting_run, client, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import AgencyAlias
+
+    run, police = waiting_run
+    client.force_login(analyst)
+
+    page = client.get(f"/imports/{run.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/imports/{run.pk}/agencies/",
+            {"country": "GR", "name": "Hellenic Police", "target": f"agency:{police.pk}"},
+        )
+
+    assert "Agencies to map" in page and "Hellenic Police (GR, 1 row) is" in page
+    assert f'<option value="agency:{police.pk}">Greece Police (police)</option>' in page
+    assert '<option value="kind:border">border guard</option>' in page
+    assert response.status_code == 302 and response.url == f"/imports/{run.pk}/"
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 2)
+    assert AgencyAlias.objects.get().agency == police
+    after = client.get(response.url).content.decode()
+    assert "Hellenic Police is mapped." in after and "Agencies to map" not in after
+
+
+def test_a_mapping_without_a_choice_is_shown_again_with_its_error_and_changes_nothing(
+    world, analyst, waiting_run, client
+):
+    run, _police = waiting_run
+    client.force_login(analyst)
+
+    response = client.post(
+        f"/imports/{run.pk}/agencies/", {"country": "GR", "name": "Hellenic Police", "target": ""}
+    )
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == ImportStatus.NEEDS_AGENCIES
+
+
+def test_other_officers_may_not_map_agencies_in_the_page(world, waiting_run, client):
+    from apps.accounts.models import AgencyAlias, Role
+
+    from ..factories import OfficerFactory
+
+    run, police = waiting_run
+    other_analyst = OfficerFactory(
+        username="bg.analyst", agency=world.bg_officer.agency, role=Role.ANALYST
+    )
+    data = {"country": "GR", "name": "Hellenic Police", "target": f"agency:{police.pk}"}
+
+    client.force_login(other_analyst)
+    page = client.get(f"/imports/{run.pk}/").content.decode()
+    refused = client.post(f"/imports/{run.pk}/agencies/", data)
+    client.force_login(world.gr_officer)
+    hidden = client.post(f"/imports/{run.pk}/agencies/", data)
+
+    assert "Agencies to map" in page and "<select" not in page  # listed, no form
+    assert (refused.status_code, hidden.status_code) == (403, 404)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.NEEDS_AGENCIES and not AgencyAlias.objects.exists()

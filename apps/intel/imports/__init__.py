@@ -2,6 +2,9 @@
 
 The path of a row:
 
+0. the file's agencies resolved (agencies.py, a first pass over only the agency
+   columns): an unknown one stops the run in `needs_agencies` before any row loads,
+   until an analyst maps it;
 1. read (apps/intel/sources.py) - a row that cannot be read is rejected with its line;
 2. prepared (prepare.py, `RowPreparer`, pure, may run in worker processes): the
    import columns checked, the report validated by the same schema as the API
@@ -22,6 +25,12 @@ row's `reference` (with its country and agency), or of the row's content when
 it has no reference: importing the same rows again creates nothing.
 """
 
+from .agencies import (
+    agencies_scan,
+    import_run_check_agencies,
+    import_run_map_agencies,
+    officer_may_map_agencies,
+)
 from .prepare import NOT_IMPORTED, Prepared, Rejected, RowPreparer, row_key
 from .registry import TASKS, register_tasks
 from .runs import (
@@ -46,6 +55,10 @@ __all__ = [
     "NOT_IMPORTED",
     "TASKS",
     "BatchWriter",
+    "agencies_scan",
+    "import_run_check_agencies",
+    "import_run_map_agencies",
+    "officer_may_map_agencies",
     "Prepared",
     "Rejected",
     "RowPreparer",

@@ -63,6 +63,17 @@ def _reason(errors: dict[str, list[str]]) -> str:
     return "; ".join(f"{path}: {' '.join(messages)}" for path, messages in errors.items())
 
 
+def import_country(value: object) -> str:
+    """The reporting country of a row as a code (EL and UK are read as GR and GB)."""
+    country = value.strip().upper() if isinstance(value, str) else ""
+    return {"EL": "GR", "UK": "GB"}.get(country, country)
+
+
+def import_agency(value: object) -> str:
+    """The reporting agency's name of a row, its spaces collapsed."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
 def row_key(operation_id: int, row: dict, country: str, agency: str) -> uuid.UUID:
     reference = row.get("reference")
     if reference not in (None, ""):
@@ -86,21 +97,19 @@ class RowPreparer:
             return Rejected(raw.line, raw.error)
         row = raw.data
         errors: dict[str, list[str]] = {}
-        country = row.get("country")
-        country = country.strip().upper() if isinstance(country, str) else ""
-        country = {"EL": "GR", "UK": "GB"}.get(country, country)
+        country = import_country(row.get("country"))
         if country not in ISO_COUNTRIES:
             errors["country"] = [
                 "The reporting country is required: an ISO 3166-1 alpha-2 code."
                 if not country
                 else f"'{country}' is not an ISO 3166-1 alpha-2 code."
             ]
-        agency = row.get("agency")
-        agency = " ".join(agency.split()) if isinstance(agency, str) else ""
+        agency = import_agency(row.get("agency"))
         if not agency or len(agency) > 200:
             errors["agency"] = ["The reporting agency's name is required (at most 200 characters)."]
-        agency_kind = row.get("agency_kind") or AgencyKind.CUSTOMS
-        if agency_kind not in AgencyKind.values:
+        # No default: the kind only tells apart agencies whose names fold alike.
+        agency_kind = row.get("agency_kind") or ""
+        if agency_kind and agency_kind not in AgencyKind.values:
             errors["agency_kind"] = [f"Not one of: {', '.join(AgencyKind.values)}."]
         reference = row.get("reference")
         if reference is not None and (

@@ -8,6 +8,7 @@ stalled.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import Agency, AgencyKind, Officer
+from apps.accounts.selectors import AgencyName
 from apps.crossmatch.services import report_match
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
@@ -25,10 +27,11 @@ from apps.operations.services import room_get_or_create, room_member_add
 from apps.reports.models import Report
 
 from .. import events
-from ..models import ImportRun, ImportStatus
+from ..models import ImportedReport, ImportRun, ImportStatus
 from ..payloads import import_run_payload
 from ..services import IntelInvalid, IntelRefused, ensure_may_analyse
 from ..sources import RawRow, SourceInvalid, read_rows
+from .agencies import import_run_check_agencies
 from .prepare import Prepared, Rejected, gc_for_bulk, prepared_batches
 from .registry import TASKS
 from .write import BatchWriter, analyze_bulk_tables
@@ -115,16 +118,19 @@ def import_run_execute(
     batch_size: int = BATCH_SIZE,
     workers: int = 0,
     progress: Callable[[dict], None] | None = None,
+    agencies: dict[AgencyName, int] | None = None,
 ) -> ImportRun:
     """Load the rows, a batch per transaction, then leave the run to bulk matching.
 
     A rejected row is recorded with its line and reason and the rest still go in.
     Safe to run again on the same rows: what was imported before is skipped.
+    `agencies` are the row agencies the run resolved first (import_file does);
+    others are resolved as they come, and a row whose agency is unknown is rejected.
     """
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.LOADING)
     gc_thresholds = gc_for_bulk()
     try:
-        return _execute(run, rows, batch_size, workers, progress)
+        return _execute(run, rows, batch_size, workers, progress, agencies)
     finally:
         import gc
 
@@ -132,13 +138,13 @@ def import_run_execute(
         gc.unfreeze()
 
 
-def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
+def _execute(run, rows, batch_size, workers, progress, agencies) -> ImportRun:
     if connection.vendor == "sqlite":
         # A bigger page cache for this connection: the indexes of name keys and
         # selectors are written at random places; 2 MB (the default) thrashes.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    writer = BatchWriter(run)
+    writer = BatchWriter(run, agencies)
     errors: list[dict] = []
     batches = 0
     totals = {"total": 0, "created": 0, "existing": 0, "rejected": 0}
@@ -146,6 +152,10 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
         for batch in prepared_batches(run.operation_id, rows, batch_size, workers):
             good = [p for p in batch if isinstance(p, Prepared)]
             bad = [p for p in batch if isinstance(p, Rejected)]
+            if unknown := writer.unknown_agencies(good):
+                dropped = {id(p) for p in unknown}
+                good = [p for p in good if id(p) not in dropped]
+                bad = sorted(bad + [_unknown_agency(p) for p in unknown], key=lambda r: r.line)
             ids, existing = writer.write(good) if good else ([], 0)
             batches += 1 if ids else 0
             room_left = MAX_STORED_ERRORS - len(errors)
@@ -181,7 +191,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
             status=ImportStatus.FAILED,
             failure=exc.message,
             errors=errors[:MAX_STORED_ERRORS],
-            agencies_created=writer.agencies_created,
             loaded_at=timezone.now(),
             finished_at=timezone.now(),
         )
@@ -195,7 +204,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
             status=ImportStatus.FAILED,
             failure=f"stopped by an error after {totals['total']} rows: {exc.__class__.__name__}",
             errors=errors[:MAX_STORED_ERRORS],
-            agencies_created=writer.agencies_created,
             batches_total=batches,
             finished_at=timezone.now(),
         )
@@ -207,7 +215,6 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
         status=ImportStatus.MATCHING,
         batches_total=batches,
         errors=errors,
-        agencies_created=writer.agencies_created,
         loaded_at=now,
         progress_at=now,
     )
@@ -224,9 +231,26 @@ def _execute(run, rows, batch_size, workers, progress) -> ImportRun:
     return run
 
 
+def _unknown_agency(row: Prepared) -> Rejected:
+    return Rejected(
+        row.line, f"agency: no agency {row.agency!r} in {row.country}; map it on the import's page"
+    )
+
+
 def import_file(run: ImportRun, stream: IO[bytes], **options) -> ImportRun:
-    """Import an open binary file in the run's format (see import_run_execute)."""
-    return import_run_execute(run, read_rows(stream, run.file_format), **options)
+    """Import an open binary file in the run's format (see import_run_execute).
+
+    A first pass resolves the file's agencies; if any is unknown the run stops in
+    `needs_agencies` and nothing is loaded (see agencies.py).
+    """
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.LOADING)
+    agencies = import_run_check_agencies(run, stream)
+    if agencies is None:
+        logger.info("import %s needs agencies: %s", run.pk, run.agencies_unknown)
+        return run
+    return import_run_execute(run, read_rows(stream, run.file_format), agencies=agencies, **options)
 
 
 def import_run_summary(run: ImportRun) -> dict:
@@ -252,14 +276,18 @@ def import_run_finish_if_complete(run_id: int) -> bool:
 
 
 def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = False) -> int:
-    """Cross-match a batch of imported reports without per-match alerts; count the matches.
+    """Cross-match a batch of imported reports; count the pairs.
+
+    The officers of the other report of each pair get an alert (an action-week hit that
+    an earlier seizure matches is news to its owner); the importing analyst gets the
+    run's summary instead of an alert per pair.
 
     Each report's new matches are counted as soon as they are saved, so a retried
     batch neither loses nor double-counts them (report_match skips what it did).
     """
     found = 0
     for report_id in report_ids:
-        created = report_match(report_id, alert=False)
+        created = report_match(report_id, summarised=imported_among)
         if created:
             found += len(created)
             ImportRun.objects.filter(pk=run_id).update(
@@ -274,6 +302,13 @@ def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = Fal
     ImportRun.objects.filter(pk=run_id).update(**update)
     import_run_finish_if_complete(run_id)
     return found
+
+
+def imported_among(report_ids: set[int]) -> set[int]:
+    """The imported reports among `report_ids` (told about in their runs' summaries)."""
+    return set(
+        ImportedReport.objects.filter(report_id__in=report_ids).values_list("report_id", flat=True)
+    )
 
 
 def import_runs_sweep(*, stalled_seconds: int = 600, limit: int = 10_000) -> int:

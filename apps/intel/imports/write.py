@@ -1,7 +1,7 @@
 """Writing prepared rows: a batch per transaction, through the reports' one write path.
 
 Rows imported before are skipped (ImportedReport, by the row's key), each row's agency
-is resolved, and the batch goes to `apps/reports/write.reports_write` with the import's
+is the one the run resolved before loading (never created here), and the batch goes to `apps/reports/write.reports_write` with the import's
 options (COPY storage, no room announcement per report, no matching task per report):
 the same rows, name keys, running totals and indicator effectiveness as a live post.
 The import adds its own record of each row (ImportedReport) in the same transaction and
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 
-from apps.accounts.models import Agency
-from apps.accounts.services import agency_get_or_create
+from apps.accounts.selectors import AgencyName, agencies_resolve
 from apps.core.events import enqueue_on_commit
 from apps.crossmatch.models import NameKey
 from apps.reports.models import Parcel, Party, Report, Seizure, Selector
@@ -25,24 +24,28 @@ from .registry import TASKS
 
 
 class BatchWriter:
-    """Writes prepared rows into the import's room, a batch per transaction."""
+    """Writes prepared rows into the import's room, a batch per transaction.
 
-    def __init__(self, run: ImportRun):
+    Agencies are never created here: `agencies` (from the run's first pass,
+    apps/intel/imports/agencies.py) gives each row's agency; a name it lacks is
+    resolved once (apps/accounts/selectors.agencies_resolve), and a row whose
+    agency nobody knows is the caller's to reject (`unknown_agencies`).
+    """
+
+    def __init__(self, run: ImportRun, agencies: dict[AgencyName, int] | None = None):
         self.run = run
         self.operation_id = run.operation_id
-        self.agencies: dict[tuple[str, str], int] = {}
-        self.agencies_created: list[str] = []
+        self.agencies: dict[AgencyName, int | None] = dict(agencies or {})
 
-    def agency_id(self, country: str, name: str, kind: str) -> int:
-        cache_key = (country, name.casefold())
-        agency_id = self.agencies.get(cache_key)
-        if agency_id is None:
-            agency = Agency.objects.filter(country_id=country, name__iexact=name).first()
-            if agency is None:
-                agency = agency_get_or_create(country=country, name=name, kind=kind)
-                self.agencies_created.append(f"{agency.name} ({country}, {agency.kind})")
-            agency_id = self.agencies[cache_key] = agency.pk
-        return agency_id
+    def agency_id(self, row: Prepared) -> int | None:
+        key = (row.country, row.agency, row.agency_kind)
+        if key not in self.agencies:
+            self.agencies.update(agencies_resolve([key]))
+        return self.agencies[key]
+
+    def unknown_agencies(self, rows: list[Prepared]) -> list[Prepared]:
+        """The rows whose agency resolves to none."""
+        return [row for row in rows if self.agency_id(row) is None]
 
     def write(self, rows: list[Prepared]) -> tuple[list[int], int]:
         """Write the batch; returns (new report ids, rows already imported)."""
@@ -76,7 +79,7 @@ class BatchWriter:
             Draft(
                 client_id=row.key,
                 author_id=self.run.officer_id,
-                agency_id=self.agency_id(row.country, row.agency, row.agency_kind),
+                agency_id=self.agency_id(row),
                 country_id=row.country,
                 parsed=row.parsed,
                 selectors=row.selectors,

@@ -86,6 +86,25 @@ def _found(pattern: re.Pattern[str], text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in pattern.finditer(text))) if text else []
 
 
+#: Texts remembered per word list: carriers and declared contents repeat all day long.
+MEMO_TEXTS = 4096
+
+
+def _finder(pattern: re.Pattern[str]) -> Callable[[str], tuple[str, ...]]:
+    """`_found` for one word list, remembering the last MEMO_TEXTS texts it read."""
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def find(text: str) -> tuple[str, ...]:
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= MEMO_TEXTS:
+                memo.clear()
+            found = memo[text] = tuple(_found(pattern, text))
+        return found
+
+    return find
+
+
 def _where(selector: ExtractedSelector) -> str:
     source = selector.source
     if source.startswith("parcel.sender"):
@@ -137,10 +156,10 @@ def _words_in(
     """The rule of a kind that fires on its words in one text of the parcel."""
 
     def make(ind: int, params: dict) -> Test:
-        pattern = _phrase_re(params[param])
+        find = _finder(_phrase_re(params[param]))
 
         def test(f: ParcelFacts, e: Evidence) -> Fired | None:
-            found = _found(pattern, text_of(f))
+            found = find(text_of(f))
             return Fired(ind, [f"{label}: {', '.join(found)}"]) if found else None
 
         return test
@@ -255,14 +274,14 @@ def dark_web(ind: int, params: dict) -> Test:
     words = list(params.get("words") or [])
     if "crypto_payment" in signals:
         words += list(CRYPTO_PAYMENT_WORDS)
-    pattern = _phrase_re(words) if words else None
+    find = _finder(_phrase_re(words)) if words else None
     anonymous_email = "anonymous_email" in signals
 
     def test(f: ParcelFacts, e: Evidence) -> Fired | None:
         reasons = [f"{_where(s)}: {s.value}" for s in f.selectors if s.type in types]
-        if pattern is not None:
+        if find is not None:
             for text, where in ((f.content, "declared content"), (f.notes, "notes")):
-                found = _found(pattern, text)
+                found = find(text)
                 if found:
                     reasons.append(f"{where}: {', '.join(found)}")
         if anonymous_email:

@@ -7,6 +7,8 @@ import unicodedata
 
 from unidecode import unidecode
 
+from apps.core.text import fold_text
+
 from .base import InvalidSelector
 
 # -------------------------------------------------------- handles and marketplaces
@@ -79,19 +81,6 @@ def _vehicle_plate(value: str) -> str:
 
 
 # ---------------------------------------------------- people, addresses, companies
-
-_APOSTROPHES_RE = re.compile(r"['`´‘’ʼ]")
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-
-
-def fold_text(value: str) -> str:
-    """NFKC, transliterate to ASCII, casefold, punctuation to spaces, collapse spaces.
-
-    Apostrophes are dropped rather than spaced ("O'Brien" == "OBrien").
-    """
-    v = unidecode(unicodedata.normalize("NFKC", value)).casefold()
-    v = _APOSTROPHES_RE.sub("", v)
-    return _NON_ALNUM_RE.sub(" ", v).strip()
 
 
 def _person(value: str) -> str:

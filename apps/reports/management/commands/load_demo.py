@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.accounts.models import Agency, AgencyKind, Country, Officer, Role
-from apps.accounts.services import AccountError, agency_get_or_create, officer_create
+from apps.accounts.services import (
+    AccountError,
+    agency_alias_add,
+    agency_get_or_create,
+    officer_create,
+)
 from apps.operations.models import Phase, Room
 from apps.operations.services import (
     operation_get_or_create,
@@ -52,6 +57,34 @@ COUNTRIES = [
     "US",
 ]
 BALKAN_ROUTE = ["AL", "AT", "BG", "CY", "DE", "GR", "HU", "MK", "RO"]
+# Other names partners' files give the demo's agencies; imports resolve them (besides
+# "<code> Police" and "<code> Customs" for every country, as the synthetic data names them).
+ALIASES = {
+    ("GR", "police"): ["Hellenic Police", "Ελληνική Αστυνομία", "ELAS", "Greek Police"],
+    ("GR", "customs"): [
+        "Hellenic Customs", "AADE", "Independent Authority for Public Revenue",
+        "Ελληνικά Τελωνεία", "Greek Customs",
+    ],
+    ("DE", "police"): ["Bundeskriminalamt", "BKA", "German Police"],
+    ("DE", "customs"): ["Zoll", "Zollkriminalamt", "German Customs"],
+    ("FR", "police"): ["Police nationale", "French Police"],
+    ("FR", "customs"): ["Douane", "DGDDI", "Douane française", "French Customs"],
+    ("ES", "police"): ["Policía Nacional", "Spanish Police"],
+    ("ES", "customs"): ["Agencia Tributaria", "Vigilancia Aduanera", "Spanish Customs"],
+    ("NL", "police"): ["Politie", "Dutch Police"],
+    ("NL", "customs"): ["Douane Nederland", "Dutch Customs"],
+    ("SE", "police"): ["Polisen", "Swedish Police"],
+    ("SE", "customs"): ["Tullverket", "Swedish Customs"],
+    ("FI", "police"): ["Poliisi", "Finnish Police"],
+    ("FI", "customs"): ["Tulli", "Finnish Customs"],
+    ("BG", "police"): ["Bulgarian Police"],
+    ("BG", "customs"): ["Агенция Митници", "Bulgarian Customs"],
+    ("AL", "police"): ["Policia e Shtetit", "Albanian Police"],
+    ("IE", "police"): ["An Garda Síochána", "Garda"],
+    ("IE", "customs"): ["Revenue", "Irish Customs"],
+    ("GB", "customs"): ["HMRC", "HM Revenue and Customs", "UK Customs"],
+    ("US", "customs"): ["CBP", "U.S. Customs and Border Protection", "US Customs"],
+}  # fmt: skip
 DEMO_NAMESPACE = uuid.UUID("6f1c2a4e-0000-4000-8000-a7a5720e0007")
 
 
@@ -109,6 +142,10 @@ class Command(BaseCommand):
             customs[code] = agency_get_or_create(
                 country=code, name=f"{name} Customs", kind="customs"
             )
+        for code in COUNTRIES:
+            for kind, agency in (("police", police[code]), ("customs", customs[code])):
+                for alias in [f"{code} {kind.title()}", *ALIASES.get((code, kind), [])]:
+                    agency_alias_add(agency=agency, name=alias)
         everyone = [europol, taxud, *police.values(), *customs.values()]
         for agency in everyone:
             # Europol and DG TAXUD coordinate the operation; national agencies take part.

@@ -254,6 +254,9 @@ class Command(BaseCommand):
         if status != 202:
             raise CommandError(f"upload refused: {status} {run}")
         while run["status"] not in ("done", "failed"):
+            if run["status"] == "needs_agencies":
+                run = await self._map_agencies(http, run)
+                continue
             await asyncio.sleep(1)
             status, run = await http.request("GET", f"/api/v1/imports/{run['id']}/")
         elapsed = time.perf_counter() - started
@@ -268,6 +271,28 @@ class Command(BaseCommand):
             "matches": run["matches_found"],
             "seconds": round(elapsed, 1),
         }
+
+    async def _map_agencies(self, http, run: dict) -> dict:
+        """Agencies of the synthetic data the server does not know (load_demo gives the
+        demo's aliases): created with the kind their rows give, as an analyst would."""
+        mappings = [
+            {"country": u["country"], "name": u["name"], "kind": u["kinds"][0]}
+            for u in run["agencies_unknown"]
+            if len(u["kinds"]) == 1
+        ]
+        if len(mappings) < len(run["agencies_unknown"]):
+            raise CommandError(
+                f"import {run['id']}: agencies of no one kind: {run['agencies_unknown']}"
+            )
+        status, run = await http.request(
+            "POST", f"/api/v1/imports/{run['id']}/agencies/", {"agencies": mappings}
+        )
+        if status != 200:
+            raise CommandError(f"mapping agencies refused: {status} {run}")
+        self.stdout.write(
+            f"import {run['id']}: agencies created: {', '.join(run['agencies_created'])}"
+        )
+        return run
 
     async def _indicators(self, http, plan: Plan) -> int:
         path = f"/api/v1/operations/{plan.operation}/indicators/"
