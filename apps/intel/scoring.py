@@ -21,8 +21,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
-from apps.core.compiled import compile_serializer
-from apps.core.inputs import flatten_errors
+from apps.core.inputs import compile_serializer, flatten_errors
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
 from apps.crossmatch.services import PERSON, person_blocking_keys
@@ -55,7 +54,8 @@ class ParcelToScore(ParcelInput):
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-#: ParcelToScore as one plain function (apps/core/compiled.py): None = ask the serializer.
+#: ParcelToScore as one plain function (apps/core/inputs.compile_serializer): the same
+#: values and the same errors as the serializer, without building one per parcel.
 _parcel_check = compile_serializer(ParcelToScore)
 
 
@@ -74,22 +74,18 @@ class _Item:
 def parcels_parse(parcels: list[Any]) -> list[_Item]:
     """Each parcel checked with the same rules as a report's parcel.
 
-    A plainly valid parcel goes through the compiled schema; any other through the
-    serializer itself, which names the fields at fault.
+    The compiled schema gives the serializer's values and errors, which name the
+    fields at fault.
     """
-    parser = None
     items = []
     for index, raw in enumerate(parcels):
         ref = raw.get("ref", "") if isinstance(raw, dict) else ""
         item = _Item(index=index, ref=ref if isinstance(ref, str) else "")
         if not isinstance(raw, dict):
             item.errors = {"non_field_errors": ["A parcel is a JSON object."]}
-        elif (data := _parcel_check(raw)) is not None:
-            item.data = data
         else:
-            parser = parser or ParcelToScore()
             try:
-                item.data = dict(parser.run_validation(raw))
+                item.data = dict(_parcel_check(raw))
             except ValidationError as exc:
                 item.errors = flatten_errors(exc.detail)
         items.append(item)
