@@ -13,7 +13,7 @@ is not used to find candidates, so a hub's address never alerts on everything.
 
 import logging
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -263,7 +263,7 @@ def names_index_add_reports(batch: SavedBatch) -> None:
     name_token_counts_add(names)
 
 
-def _token_frequency(names: list[tuple[str, str | None]]):
+def name_token_frequency(names: list[tuple[str, str | None]]) -> tuple[Callable[[str], float], int]:
     """token -> share of stored names containing it, for the tokens of `names`."""
     wanted = {""}
     for name, country in names:
@@ -360,7 +360,7 @@ def _entity_candidates(
     if entity == PERSON:
         names: list[tuple[str, str | None]] = [(value, country)]
         names += [(o.name, o.report.country_id) for o in others]
-        frequency, names_stored = _token_frequency(names)
+        frequency, names_stored = name_token_frequency(names)
     found = []
     for other in others:
         other_value = getattr(other, field_name)
