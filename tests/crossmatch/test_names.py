@@ -37,7 +37,7 @@ from apps.crossmatch.names import (
     person_keys,
     person_score,
 )
-from tests.crossmatch import labelled
+from tests.crossmatch import labelled, linkage
 
 P = PersonRecord
 D = date(1980, 3, 14)
@@ -596,47 +596,17 @@ def test_addresses_and_companies_labelled_pairs_through_the_matcher(
     A labelled pair is predicted a match when the matcher made a Match of that entity (exact
     or fuzzy) between the reports of its two texts. The stream figures count every pair of
     reports: same-entity pairs for recall, every match of two entities for precision."""
-    from apps.crossmatch.models import Match
-
-    entity = {"addresses": "address", "companies": "company"}[what]
-    rows, pairs = (
-        (labelled_set.addresses, labelled_set.address_pairs)
+    entity, rows, pairs = (
+        ("address", labelled_set.addresses, labelled_set.address_pairs)
         if what == "addresses"
-        else (labelled_set.companies, labelled_set.company_pairs)
+        else ("company", labelled_set.companies, labelled_set.company_pairs)
     )
-    report_of: dict[str, int] = {}
-    entity_of: dict[int, int] = {}
-    t0 = time.perf_counter()
-    for _rid, eid, text in rows:
-        report = post(world.coordinator, world.postal, "intel", people=[{entity: text}])
-        report_of.setdefault(text, report.pk)
-        entity_of[report.pk] = eid
-    elapsed = time.perf_counter() - t0
-    matched = {
-        frozenset(p)
-        for p in Match.objects.filter(selector_type=entity).values_list("report_a", "report_b")
-    }
-    tp = fp = fn = 0
-    for a, b, match, _kind in pairs:
-        pred = a == b or frozenset((report_of[a], report_of[b])) in matched
-        if match:
-            tp += pred
-            fn += not pred
-        else:
-            fp += pred
+
+    run = linkage.places_run(entity, rows, pairs, post, world.coordinator, world.postal)
+
+    print(f"\n{what}: {len(rows)} reports posted and matched in {run.seconds:.1f}s")
     name = f"{what}, labelled pairs"
-    got = _report(
-        name,
-        tp,
-        fp,
-        fn,
-        f"({len(rows)} reports posted and matched in {elapsed:.1f}s, {len(pairs)} pairs)",
-    )
-    per_entity = Counter(entity_of.values())
-    stream_true = sum(k * (k - 1) // 2 for k in per_entity.values())
-    stream_tp = sum(1 for p in matched if len({entity_of[r] for r in p}) == 1)
-    stream = _report(
-        f"{what}, stream", stream_tp, len(matched) - stream_tp, stream_true - stream_tp
-    )
+    got = _report(name, run.labelled.tp, run.labelled.fp, run.labelled.fn)
+    stream = _report(f"{what}, stream", run.stream.tp, run.stream.fp, run.stream.fn)
     _check(name, got)
     _check(f"{what}, stream", stream)
