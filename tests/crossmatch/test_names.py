@@ -362,6 +362,28 @@ def test_typo_without_date_of_birth_needs_frequencies():
     )
 
 
+def test_a_spelling_without_diacritics_is_the_same_name():
+    """Çollaku written without the cedilla is read apart by the fold (ç -> ch, c -> ts/k),
+    but it is the same spelling, as ASCII-only documents write it."""
+    assert same("Xhafer Çollaku", "Xhafer Collaku") >= PERSON_MATCH_THRESHOLD
+    assert same("Çlirim Çollaku", "Clirim Collaku", D, D) > 0.99
+
+
+def test_a_letter_lost_at_the_end_is_a_typo_not_the_other_gender_form():
+    """Monik (seen once) against Monika (established): a typo; Ivan against Ivana, both
+    established, stays the other gender's name."""
+    counts = {"monika": 40, "monik": 1, "kruger": 30, "ivan": 300, "ivana": 200, "petrov": 90}
+    n = 10_000
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Monika Kruger", "Kruger Monik", D, None, **kw) >= PERSON_MATCH_THRESHOLD
+    assert same("Monika Kruger", "Kruger Monik", D, None) < PERSON_MATCH_THRESHOLD
+    assert same("Ivan Petrov", "Ivana Petrov", None, None, **kw) < PERSON_MATCH_THRESHOLD
+
+
 def test_name_tokens_for_the_frequency_table():
     assert name_tokens("Χρήστος Παπαδόπουλος") == ["hristos", "papadopulos"]
     assert name_tokens("Dr. Anna van der Berg") == ["ana", "berg"]
@@ -443,9 +465,9 @@ CANDIDATE_LIMIT = 100  # what the service fetches from the key table per new nam
 # The levels reached (seed labelled.SEED), rounded down a little. The suite fails when any
 # of them drops. People: see labelled.py for the composition.
 FLOORS = {
-    "people, stream, with token frequencies": {"precision": 0.998, "recall": 0.977},
+    "people, stream, with token frequencies": {"precision": 0.998, "recall": 0.982},
     "people, stream, no frequencies": {"precision": 0.999, "recall": 0.910},
-    "people, labelled pairs, with token frequencies": {"precision": 0.999, "recall": 0.977},
+    "people, labelled pairs, with token frequencies": {"precision": 0.999, "recall": 0.982},
     "people, labelled pairs, no frequencies": {"precision": 0.999, "recall": 0.910},
     # addresses and companies: posted as reports and matched by the matcher
     "addresses, labelled pairs": {"precision": 0.999, "recall": 0.999},

@@ -416,6 +416,8 @@ def _token_sim(a: NameToken, b: NameToken) -> tuple[float, str, float]:
     # on the unfolded spellings: the fold collapses letters (Saar -> sar) and would make a
     # transposition look like a feminine ending
     pa, pb = a.plain or fa, b.plain or fb
+    if set(pa) & set(pb):  # one spelling but for diacritics the fold reads apart (Çela/Cela)
+        return 1.0, "exact", EXACT_BITS
     if any(_gender_pair(x, y) for x in pa for y in pb):
         return 0.5, "gender", GENDER_BITS
     if any(_derived_pair(x, y) for x in fa for y in fb):
@@ -563,6 +565,11 @@ def _align(
         row, brow = [], []
         for y in tb:
             sim, kind, base = _token_sim(x, y)
+            if kind == "gender" and _rare_variant(x, y, token_frequency, name_count):
+                # a letter lost at the end of an established name (Monika / Monik), not
+                # the other gender's name: the shorter form is seen almost nowhere else
+                length = min(len(x.primary), len(y.primary))
+                kind, base = "typo", _TYPO_BITS.get(length, _TYPO_BITS_LONG)
             if (
                 dob_missing
                 and kind in ("typo", "different")
