@@ -222,7 +222,7 @@ def places_run(
 
 
 def stratified_people(
-    labelled: LabelledSet, per_kind: int = 3, seed: int = 11
+    labelled: LabelledSet, per_kind: int = 2, seed: int = 11
 ) -> tuple[list[PersonRow], list[PersonPair]]:
     """A subset in which every kind of labelled pair is represented.
 
