@@ -263,8 +263,16 @@ def names_index_add_reports(batch: SavedBatch) -> None:
     name_token_counts_add(names)
 
 
-def name_token_frequency(names: list[tuple[str, str | None]]) -> tuple[Callable[[str], float], int]:
-    """token -> share of stored names containing it, for the tokens of `names`."""
+def name_token_frequency(
+    names: list[tuple[str, str | None]],
+) -> tuple[Callable[[str], float], int]:
+    """(token -> share of stored names containing it, number of names stored), for the
+    tokens of `names`.
+
+    Raw shares over every stored name, the ones being matched included: `person_score`,
+    given the number, leaves the compared pair out and smooths them towards its prior,
+    so a handful of stored names does not make every name look common (issue 11).
+    """
     wanted = {""}
     for name, country in names:
         wanted.update(t[:64] for t in name_tokens(name, country))
