@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from apps.accounts.models import Country, Role
 from apps.crossmatch.models import Match
 from apps.crossmatch.names import PersonRecord, person_score
@@ -127,10 +129,13 @@ def people_run(
     report_of: dict[int, int] = {}
     entity_of: dict[int, int] = {}
     text_of: dict[int, str] = {}
+    today = timezone.now().date()
     t0 = time.perf_counter()
     for row in rows:
         person = {"name": row.name}
-        if row.dob:
+        # a wrong digit can put a date of birth in the future (2042 for 1942), which the
+        # input refuses: the officer would leave it out
+        if row.dob and row.dob <= today:
             person["date_of_birth"] = row.dob.isoformat()
         if labelled.person_addresses.get(row.rid):
             person["address"] = labelled.person_addresses[row.rid]
