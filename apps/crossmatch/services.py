@@ -437,8 +437,16 @@ def names_index_add_reports(batch: SavedBatch) -> None:
     name_token_counts_add(names)
 
 
-def _token_frequency(names: list[tuple[str, str | None]]):
-    """token -> share of stored names containing it, for the tokens of `names`."""
+def name_token_frequency(
+    names: list[tuple[str, str | None]],
+) -> tuple[Callable[[str], float], int]:
+    """(token -> share of stored names containing it, number of names stored), for the
+    tokens of `names`.
+
+    Raw shares over every stored name, the ones being matched included: `person_score`,
+    given the number, leaves the compared pair out and smooths them towards its prior,
+    so a handful of stored names does not make every name look common (issue 11).
+    """
     wanted = {""}
     for name, country in names:
         wanted.update(t[:64] for t in name_tokens(name, country))
@@ -534,7 +542,7 @@ def _entity_candidates(
     if entity == PERSON:
         names: list[tuple[str, str | None]] = [(value, country)]
         names += [(o.name, o.report.country_id) for o in others]
-        frequency, names_stored = _token_frequency(names)
+        frequency, names_stored = name_token_frequency(names)
     found = []
     for other in others:
         other_value = getattr(other, field_name)

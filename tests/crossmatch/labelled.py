@@ -858,6 +858,8 @@ class LabelledSet:
     addresses: list[tuple[int, int, str]] = field(default_factory=list)  # rid, entity, text
     company_pairs: list[tuple[str, str, bool, str]] = field(default_factory=list)
     companies: list[tuple[int, int, str]] = field(default_factory=list)
+    # rid -> the address a person record gives (the same for housemates); see shared_addresses
+    person_addresses: dict[int, str] = field(default_factory=dict)
 
     def composition(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -1956,7 +1958,51 @@ def build(
     people, ppairs = build_people(seed, n_people)
     addresses, apairs = build_addresses(seed, n_addresses)
     companies, cpairs = build_companies(seed, n_companies)
-    return LabelledSet(people, ppairs, apairs, addresses, cpairs, companies)
+    at = shared_addresses(people, ppairs, addresses, seed)
+    return LabelledSet(people, ppairs, apairs, addresses, cpairs, companies, at)
+
+
+# near misses who live together: the same address on every record of both people
+HOUSEMATES = ("sibling", "gender-form", "cousin")
+
+
+def shared_addresses(
+    people: list[PersonRow],
+    pairs: list[PersonPair],
+    addresses: list[tuple[int, int, str]],
+    seed: int = SEED,
+) -> dict[int, str]:
+    """Addresses for person records: two different people at one address must not make a
+    person match (the address matches, the person does not).
+
+    Each near miss of a kind in HOUSEMATES shares one address with the person it was made
+    from, on every record of both; a third of the other people give an address of their
+    own on all their records. A separate generator, so the names and pairs stay the same.
+    """
+    rng = random.Random(seed + 1)
+    first: dict[int, str] = {}
+    for _rid, eid, text in addresses:
+        first.setdefault(eid, text)  # each place (or near miss) as first written
+    places = sorted(set(first.values()))
+    rng.shuffle(places)
+    rows_of: dict[int, list[PersonRow]] = {}
+    for row in people:
+        rows_of.setdefault(row.entity, []).append(row)
+    home: dict[int, str] = {}
+    free = iter(places)
+    for p in pairs:
+        if not p.match and p.kind in HOUSEMATES and not {p.a.entity, p.b.entity} & home.keys():
+            place = next(free, None)
+            if place is None:
+                break
+            home[p.a.entity] = home[p.b.entity] = place
+    for entity in sorted(rows_of.keys() - home.keys()):
+        if rng.random() < 1 / 3:
+            place = next(free, None)
+            if place is None:
+                break
+            home[entity] = place
+    return {row.rid: home[e] for e, rows in rows_of.items() if e in home for row in rows}
 
 
 if __name__ == "__main__":  # a look at the set: python -m tests.crossmatch.labelled

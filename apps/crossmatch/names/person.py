@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from .blocking import deletes
 from .nicknames import NICKNAME_GROUPS
+from .reference import COMMON_NAMES
 from .translit import (
     cyrillic_language,
     fold_forms,
@@ -281,6 +282,9 @@ DOB_BITS = {
 }
 # the "typical" token frequency at which the term-frequency adjustment is zero
 TF_REFERENCE = 1 / 200
+# pseudo-names of the frequency estimate: until well past this many names are stored, a
+# token's share stays close to its prior (see _share)
+FREQUENCY_PSEUDO_NAMES = 200
 # a near-identical token seen at most this often, and half as often as the other at most,
 # is taken for the other's typo (when the caller gives frequencies and the name count)
 RARE_VARIANT_COUNT = 2
@@ -412,6 +416,8 @@ def _token_sim(a: NameToken, b: NameToken) -> tuple[float, str, float]:
     # on the unfolded spellings: the fold collapses letters (Saar -> sar) and would make a
     # transposition look like a feminine ending
     pa, pb = a.plain or fa, b.plain or fb
+    if set(pa) & set(pb):  # one spelling but for diacritics the fold reads apart (Çela/Cela)
+        return 1.0, "exact", EXACT_BITS
     if any(_gender_pair(x, y) for x in pa for y in pb):
         return 0.5, "gender", GENDER_BITS
     if any(_derived_pair(x, y) for x in fa for y in fb):
@@ -444,6 +450,55 @@ def _freq(t: NameToken, token_frequency: Callable[[str], float]) -> float:
     return max((token_frequency(f) or 0.0) for f in t.forms)
 
 
+@lru_cache(maxsize=1)
+def _reference_shares() -> dict[str, float]:
+    """Folded form -> share of people carrying it, from the reference list (reference.py)."""
+    shares: dict[str, float] = {}
+    for country, table in COMMON_NAMES.items():
+        words = table.split()
+        for name, share in zip(words[::2], words[1::2], strict=True):
+            for token in analyse_name(name, country):
+                for form in token.forms:
+                    shares[form] = max(shares.get(form, 0.0), float(share))
+    return shares
+
+
+def _prior_share(form: str) -> float:
+    """What a token's share is taken to be before any name is stored: its share in the
+    reference list when listed (common names are common from the first report), else
+    TF_REFERENCE (a name not listed weighs neither more nor less than usual)."""
+    return max(_reference_shares().get(form, 0.0), TF_REFERENCE)
+
+
+def _share(
+    t: NameToken,
+    token_frequency: Callable[[str], float],
+    name_count: int | None,
+    own: int = 0,
+) -> float:
+    """The token's estimated share of names, smoothed towards its prior.
+
+    The two records compared are among the stored names, and carrying the token is what
+    makes them a pair: their own `own` occurrences (under the primary form) are left out,
+    so a name seen only in the pair counts as seen in none of the other names. The other
+    names count as if FREQUENCY_PSEUDO_NAMES more had been stored with the token at its
+    prior share: with five names stored, a token seen in one other is not one in three (a
+    very common name) but close to its prior; with many thousands the stored counts
+    decide. Without ``name_count`` the caller's shares are taken as they are.
+    """
+    if not name_count:
+        return _freq(t, token_frequency)
+    others = max(name_count - 2, 0)
+    best = 0.0
+    for f in t.forms:
+        count = (token_frequency(f) or 0.0) * name_count
+        if f == t.primary:
+            count = max(count - own, 0.0)
+        prior = FREQUENCY_PSEUDO_NAMES * _prior_share(f)
+        best = max(best, (count + prior) / (others + FREQUENCY_PSEUDO_NAMES))
+    return best
+
+
 def _rare_variant(
     a: NameToken,
     b: NameToken,
@@ -462,10 +517,18 @@ def _rare_variant(
     return lo <= RARE_VARIANT_COUNT + 1e-9 and hi >= 2 * max(lo, 1.0) - 1e-9
 
 
-def _tf_bits(a: NameToken, b: NameToken, token_frequency: Callable[[str], float] | None) -> float:
+def _tf_bits(
+    a: NameToken,
+    b: NameToken,
+    token_frequency: Callable[[str], float] | None,
+    name_count: int | None = None,
+) -> float:
     if token_frequency is None:
         return 0.0
-    f = max(_freq(a, token_frequency), _freq(b, token_frequency))
+    own = 2 if a.primary == b.primary else 1  # the pair's own occurrences of the name
+    f = max(
+        _share(a, token_frequency, name_count, own), _share(b, token_frequency, name_count, own)
+    )
     f = min(max(f, 1e-7), 1.0)
     adj = 0.5 * (math.log2(1 / f) - math.log2(1 / TF_REFERENCE))
     return max(min(adj, 4.0), -3.0)
@@ -502,13 +565,18 @@ def _align(
         row, brow = [], []
         for y in tb:
             sim, kind, base = _token_sim(x, y)
+            if kind == "gender" and _rare_variant(x, y, token_frequency, name_count):
+                # a letter lost at the end of an established name (Monika / Monik), not
+                # the other gender's name: the shorter form is seen almost nowhere else
+                length = min(len(x.primary), len(y.primary))
+                kind, base = "typo", _TYPO_BITS.get(length, _TYPO_BITS_LONG)
             if (
                 dob_missing
                 and kind in ("typo", "different")
                 and not (kind == "typo" and _rare_variant(x, y, token_frequency, name_count))
             ):
                 base = min(base, _TYPO_BITS_NO_DOB)
-            tf = _tf_bits(x, y, token_frequency) if kind == "exact" else 0.0
+            tf = _tf_bits(x, y, token_frequency, name_count) if kind == "exact" else 0.0
             b = base + tf
             row.append((sim, kind, tf))
             brow.append(b)
@@ -655,7 +723,10 @@ def person_score(
     ``token_frequency(token)`` gives the share of stored names containing that folded token
     (count them with ``name_tokens``); exact agreement on a rare token then counts more than
     on a common one. ``None`` treats all tokens as equally common. ``name_count`` is the
-    number of names those shares were counted over (needed for the typo test above).
+    number of names those shares were counted over, the two records included (needed for
+    the typo test above); with it the pair's own occurrences are left out and the shares
+    are smoothed towards a prior (the reference list of common names, else neutral), so a
+    rare name is not weighed as common because few names are stored yet.
     Score >= ``PERSON_MATCH_THRESHOLD`` is a match.
     """
     ta = analyse_name(a.name, a.country)
