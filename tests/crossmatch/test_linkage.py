@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from apps.alerts.models import Alert
-from apps.crossmatch.models import Match
+from apps.crossmatch.models import MatchLink
 from tests.crossmatch import labelled, linkage
 
 # A few names already stored: an operation's first hour.
@@ -54,12 +54,13 @@ def test_a_transliterated_name_matches_and_alerts_when_few_names_are_stored(
         world.bg_officer, world.postal, "intel", people=[{"name": latin, "date_of_birth": dob}]
     )
 
-    match = Match.objects.get(selector_type="person")
-    assert (match.report_a_id, match.report_b_id) == (first.pk, second.pk)
+    match = MatchLink.objects.select_related("match").get(selector_type="person")
+    assert (match.match.report_a_id, match.match.report_b_id) == (first.pk, second.pk)
     assert match.score >= lowest
     if lowest >= 0.9:
         assert not any("common name" in reason for reason in match.reasons)
-    assert set(Alert.objects.filter(match=match).values_list("officer__username", flat=True)) == {
+    alerted = Alert.objects.filter(match=match.match).values_list("officer__username", flat=True)
+    assert set(alerted) == {
         "gr.officer",
         "gr.liaison",
         "bg.officer",
@@ -75,7 +76,7 @@ def test_a_name_the_stored_names_show_common_still_weighs_less(world, post):
     for name in ["Georgi Ivanov"] * 12 + others:
         person = {"name": name, "date_of_birth": "1970-01-01"}
         post(world.bg_officer, world.postal, "intel", people=[person])
-    common = Match.objects.filter(selector_type="person", value="Georgi Ivanov").first()
+    common = MatchLink.objects.filter(selector_type="person", value="Georgi Ivanov").first()
     assert common is not None and "common name: weighs less" in common.reasons
 
 
