@@ -133,7 +133,7 @@ def _detailed(officer: Officer, viewer, ids: list[int]) -> QuerySet[Report]:
 def report_for(officer: Officer, report_id: int) -> Report | None:
     """One report with everything it shows, if the officer may read it."""
     return (
-        with_details(reports_visible_to(officer).select_related("room__operation"))
+        with_details(reports_visible_to(officer).select_related("room__operation", "country"))
         .filter(pk=report_id)
         .first()
     )
