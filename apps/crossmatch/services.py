@@ -162,7 +162,7 @@ def report_match(
     officers of the other reports get alerts (an action-week hit that an earlier seizure
     matches is news to its owner). alert=False tells nobody.
     """
-    report = with_details(Report.objects).filter(pk=report_id).first()
+    report = with_details(Report.objects.all()).filter(pk=report_id).first()
     if report is None or report.matched_at is not None:
         return []
     excluded = set(
@@ -173,7 +173,7 @@ def report_match(
     by_other: dict[int, list[Candidate]] = {}
     for candidate in exact_candidates(report, excluded) + fuzzy_candidates(report, excluded):
         by_other.setdefault(candidate.other_id, []).append(candidate)
-    others = {r.pk: r for r in with_details(Report.objects).filter(pk__in=by_other)}
+    others = {r.pk: r for r in with_details(Report.objects.all()).filter(pk__in=by_other)}
     _drop_excluded_elsewhere(report, others, by_other)
     with transaction.atomic():
         locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
