@@ -20,4 +20,5 @@ scripts/services.sh
 scripts/chromium.sh || echo "test: no Chromium; the browser tests will be skipped" >&2
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/commandcentre}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-.venv/bin/pytest -q -m "not slow" "$@"
+# what touches no database or service (marker `once`: code checks, pure functions) ran above
+.venv/bin/pytest -q -m "not slow and not once" "$@"

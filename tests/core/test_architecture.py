@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import grimp
+import pytest
+
+pytestmark = pytest.mark.once  # no database or services: the first pass only
 
 ROOT = Path(__file__).resolve().parents[2]
 

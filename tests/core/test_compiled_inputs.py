@@ -3,12 +3,15 @@ answers as the serializer does: the same values, or the same errors."""
 
 import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
 
 from apps.core.inputs import compile_serializer
 from apps.intel.scoring import ParcelToScore
+
+pytestmark = pytest.mark.once  # no database or services: the first pass only
 
 TEXT = st.one_of(
     st.sampled_from(["", "  ", " gr ", "us", "XX", "EL", "GRC", "RR 123 456 785 US", "a\x00b"]),

@@ -39,6 +39,8 @@ from apps.crossmatch.names import (
 )
 from tests.crossmatch import labelled, linkage
 
+pytestmark = pytest.mark.once  # no database or services: the first pass only
+
 P = PersonRecord
 D = date(1980, 3, 14)
 

@@ -13,6 +13,8 @@ from apps.reports.extract import (
     extract_from_text,
 )
 
+pytestmark = pytest.mark.once  # no database or services: the first pass only
+
 
 def _onion_v3(seed: int) -> str:
     pubkey = random.Random(seed).randbytes(32)

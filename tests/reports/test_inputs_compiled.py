@@ -17,6 +17,8 @@ from rest_framework.exceptions import ValidationError
 from apps.core.inputs import flatten_errors
 from apps.reports.inputs import ReportInput, parse_report, validate_report
 
+pytestmark = pytest.mark.once  # no database or services: the first pass only
+
 ODD = [
     None, "", "  ", " x ", 0, -1, 1, 7, 1.0, 1.5, -90.5, 91, True, False, [], {}, [1], {"a": 1},
     "abc", "12", "1.0", " 12 ", "1e3", "nan", "inf", float("nan"), 10**30, "x" * 201,

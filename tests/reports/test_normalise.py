@@ -18,6 +18,8 @@ from apps.reports.normalise import (
     tracking_number_format,
 )
 
+pytestmark = pytest.mark.once  # no database or services: the first pass only
+
 
 def invalid_message(selector_type, value, region=None):
     with pytest.raises(InvalidSelector) as excinfo:
