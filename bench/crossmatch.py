@@ -182,6 +182,7 @@ def run(args) -> None:
 
     from apps.accounts.models import Country, Role
     from apps.accounts.services import agency_get_or_create, officer_create
+    from apps.crossmatch import blocking
     from apps.crossmatch import services as matcher
     from apps.operations.models import Room
     from apps.operations.services import (
@@ -258,7 +259,7 @@ def run(args) -> None:
             loaded,
             size - loaded,
             earlier,
-            matcher.person_blocking_keys,
+            blocking.person_blocking_keys,
             normalise,
         )
         load_s = time.perf_counter() - started

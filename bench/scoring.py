@@ -247,7 +247,7 @@ def _fixture():
 
 
 def _load(connection, rng, room, analyst, offset: int, count: int) -> None:
-    from apps.crossmatch.services import person_blocking_keys
+    from apps.crossmatch.blocking import person_blocking_keys
     from apps.reports.normalise import normalise
     from bench.crossmatch import copy_earlier
 

@@ -22,9 +22,9 @@ from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import Officer
 from apps.core.inputs import compile_serializer, flatten_errors
+from apps.crossmatch.blocking import PERSON, person_blocking_keys
 from apps.crossmatch.models import ExcludedSelector, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
-from apps.crossmatch.services import PERSON, person_blocking_keys
 from apps.operations.models import Operation, Room
 from apps.reports.disclosure import EvidenceRow, evidence_for
 from apps.reports.extract import extract_from_report

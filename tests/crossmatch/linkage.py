@@ -25,9 +25,9 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from apps.accounts.models import Country, Role
+from apps.crossmatch.blocking import name_token_frequency
 from apps.crossmatch.models import MatchLink
 from apps.crossmatch.names import PersonRecord, person_score
-from apps.crossmatch.services import name_token_frequency
 from tests.crossmatch.labelled import LabelledSet, PersonPair, PersonRow
 from tests.factories import AgencyFactory, OfficerFactory, RoomFactory, join
 

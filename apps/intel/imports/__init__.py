@@ -10,7 +10,7 @@ The path of a row:
    import columns checked, the report validated by the same schema as the API
    (apps/reports/inputs.ReportInput), its selectors extracted
    (apps/reports/extract.extract_from_report) and its parties' blocking keys made
-   (names, addresses, companies: apps/crossmatch/services.party_keys);
+   (names, addresses, companies: apps/crossmatch/blocking.party_keys);
 3. written by `BatchWriter` (write.py), a batch per transaction: rows imported before are
    skipped (ImportedReport, by the row's key), seq numbers are handed out under
    one lock of the room, then reports, seizures, parcels, parties, name keys,

@@ -4,7 +4,7 @@ A row passes the import's own columns (country, agency, reference), then the sam
 report schema as the API (apps/reports/inputs.validate_report, compiled from
 ReportInput: no serializer built per row); its selectors are
 extracted (apps/reports/extract.extract_from_report) and its parties' blocking keys
-made (apps/crossmatch/services.party_keys). Pure: with `workers` the rows are
+made (apps/crossmatch/blocking.party_keys). Pure: with `workers` the rows are
 checked in other processes.
 """
 
@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import AgencyKind
 from apps.core.inputs import ISO_COUNTRIES, flatten_errors
-from apps.crossmatch.services import party_keys
+from apps.crossmatch.blocking import party_keys
 from apps.reports.extract import ExtractedSelector, extract_from_report
 from apps.reports.inputs import validate_report
 from apps.reports.normalise import fold_text
@@ -144,7 +144,7 @@ class RowPreparer:
             agency_kind=agency_kind,
             parsed=parsed,
             selectors=selectors,
-            # The write path's keys (apps/crossmatch/services.party_keys: people,
+            # The write path's keys (apps/crossmatch/blocking.party_keys: people,
             # addresses, companies), made here so that worker processes share the work.
             party_keys=[
                 party_keys(

@@ -1,0 +1,126 @@
+"""Blocking: the keys that find candidates for fuzzy matching, and the index they live in.
+
+A party's name, address and company each give a handful of keys (apps/crossmatch/names);
+the write path stores them (NameKey, one row per key) and the token counts that tell a
+common name from a rare one (NameTokenCount). A candidate for a fuzzy match is a party
+that shares keys, read from that index a bounded number of rows per key, never by a scan.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+
+from .models import NameKey, NameTokenCount
+from .names import address_keys, analyse_name, company_keys, name_tokens, person_keys
+
+PERSON, ADDRESS, COMPANY = "person", "address", "company"
+FUZZY_TYPES = (PERSON, ADDRESS, COMPANY)
+
+# Rows read per blocking key: a key as common as a frequent given name then
+# costs no more than a rare one, so matching time does not grow with the data.
+ROWS_PER_KEY = 64
+# How many of the best-blocked earlier people one name is scored against.
+MAX_FUZZY_CANDIDATES = 40
+# A shared (date of birth, name start) key is worth this many shared name keys.
+DOB_KEY_WEIGHT = 6
+
+
+def person_blocking_keys(name: str, date_of_birth, country: str | None) -> set[str]:
+    """The name's keys, plus (date of birth, first letters of each name) keys.
+
+    The date keys are very selective, so even the most common name is found
+    when the date of birth is known.
+    """
+    keys = set(person_keys(name, country))
+    if date_of_birth:
+        day = date_of_birth.strftime("%Y%m%d")
+        for token in analyse_name(name, country):
+            for form in token.forms[:2]:
+                if len(form) >= 2:
+                    keys.add(f"d:{day}:{form[:3]}")
+    return {key[:64] for key in keys}
+
+
+def place_keys(entity: str, value: str, country: str | None) -> set[str]:
+    """Blocking keys of an address or a company name."""
+    keys = address_keys(value, country) if entity == ADDRESS else company_keys(value, country)
+    return {key[:64] for key in keys}
+
+
+def party_keys(
+    *, name: str, date_of_birth: date | None, address: str, company: str, country: str | None
+) -> list[tuple[str, str]]:
+    """(entity, key) blocking rows of one party: its name, address and company.
+
+    The one recipe both write paths use (a posted report, a bulk import).
+    """
+    rows = []
+    if name.strip():
+        rows += [(PERSON, key) for key in person_blocking_keys(name, date_of_birth, country)]
+    for entity, value in ((ADDRESS, address), (COMPANY, company)):
+        if value.strip():
+            rows += [(entity, key) for key in place_keys(entity, value, country)]
+    return sorted(rows)
+
+
+def name_token_frequency(
+    names: list[tuple[str, str | None]],
+) -> tuple[Callable[[str], float], int]:
+    """(token -> share of stored names containing it, number of names stored), for the
+    tokens of `names`.
+
+    Raw shares over every stored name, the ones being matched included: `person_score`,
+    given the number, leaves the compared pair out and smooths them towards its prior,
+    so a handful of stored names does not make every name look common (issue 11).
+    """
+    wanted = {""}
+    for name, country in names:
+        wanted.update(t[:64] for t in name_tokens(name, country))
+    counts = dict(NameTokenCount.objects.filter(token__in=wanted).values_list("token", "count"))
+    total = max(counts.pop("", 0), 1)
+    return (lambda token: counts.get(token[:64], 0) / total), total
+
+
+def key_rows(entity: str, keys: set[str], exclude_report_id: int, per_key: int) -> list:
+    """(key, party_id) rows of other reports' parties holding `keys`, at most `per_key` a key."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
+            "CROSS JOIN LATERAL (SELECT party_id FROM crossmatch_namekey "
+            "WHERE entity = %s AND key = k.key AND report_id <> %s LIMIT %s) nk"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [sorted(keys), entity, exclude_report_id, per_key])
+            return cursor.fetchall()
+    rows = []
+    for key in sorted(keys):
+        rows += [
+            (key, party_id)
+            for party_id in NameKey.objects.filter(entity=entity, key=key)
+            .exclude(report_id=exclude_report_id)
+            .values_list("party_id", flat=True)[:per_key]
+        ]
+    return rows
+
+
+def blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
+    """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
+    shared: Counter = Counter()
+    for key, party_id in key_rows(PERSON, keys, exclude_report_id, ROWS_PER_KEY):
+        shared[party_id] += DOB_KEY_WEIGHT if key.startswith("d:") else 1
+    return shared
+
+
+def blocked_places(entity: str, keys: set[str], exclude_report_id: int) -> Counter:
+    """Earlier parties sharing keys with an address or company, ranked by shared keys.
+
+    A key held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR parties is a
+    stop key (a hub's address, a generic word) and finds nobody.
+    """
+    cap = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
+    rows = key_rows(entity, keys, exclude_report_id, cap + 1)
+    held = Counter(key for key, _ in rows)
+    return Counter(party_id for key, party_id in rows if held[key] <= cap)
