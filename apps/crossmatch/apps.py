@@ -8,7 +8,7 @@ class CrossmatchConfig(AppConfig):
     def ready(self) -> None:
         from apps.reports.hooks import on_reports_saved
 
-        from .services import names_index_add_reports
+        from .blocking import names_index_add_reports
         from .tasks import match_reports_on_commit
 
         # The name index is written in the report's transaction, so two reports

@@ -13,6 +13,9 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 
+from apps.reports.hooks import SavedBatch
+from apps.reports.write import store_rows
+
 from .models import NameKey, NameTokenCount
 from .names import address_keys, analyse_name, company_keys, name_tokens, person_keys
 
@@ -64,6 +67,59 @@ def party_keys(
         if value.strip():
             rows += [(entity, key) for key in place_keys(entity, value, country)]
     return sorted(rows)
+
+
+def name_token_counts_add(names: list[tuple[str, str | None]]) -> None:
+    """Count the tokens of newly stored (name, country) pairs, with upserts that add."""
+    tokens: dict[str, int] = {}
+    stored = 0
+    for name, country in names:
+        if name.strip():
+            stored += 1
+            for token in set(name_tokens(name, country)):
+                tokens[token[:64]] = tokens.get(token[:64], 0) + 1
+    if not stored:
+        return
+    tokens[""] = stored
+    table = NameTokenCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (token, count) VALUES (%s, %s) "
+            f"ON CONFLICT (token) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            sorted(tokens.items()),  # one order everywhere, so concurrent writers never deadlock
+        )
+
+
+def names_index_add_reports(batch: SavedBatch) -> None:
+    """The report-write hook: blocking keys and token counts of every party the batch names.
+
+    Keys made ahead (an import's worker processes) are used as given; the rows go in
+    with the batch's storage backend, in index order.
+    """
+    rows = []
+    names: list[tuple[str, str | None]] = []
+    for report in batch.reports:
+        made = report.party_keys
+        for index, party in enumerate(report.parties):
+            keys = (
+                made[index]
+                if made is not None
+                else party_keys(
+                    name=party.name,
+                    date_of_birth=party.date_of_birth,
+                    address=party.address,
+                    company=party.company,
+                    country=report.country_id,
+                )
+            )
+            rows += [
+                {"report_id": report.id, "party_id": party.id, "entity": entity, "key": key}
+                for entity, key in sorted(set(keys))
+            ]
+            names.append((party.name, report.country_id))
+    rows.sort(key=lambda row: (row["entity"], row["key"]))
+    store_rows(NameKey, rows, batch.storage)
+    name_token_counts_add(names)
 
 
 def name_token_frequency(
