@@ -182,7 +182,7 @@ def run(args) -> None:
 
     from apps.accounts.models import Country, Role
     from apps.accounts.services import agency_get_or_create, officer_create
-    from apps.crossmatch import blocking
+    from apps.crossmatch import blocking, candidates
     from apps.crossmatch import services as matcher
     from apps.operations.models import Room
     from apps.operations.services import (
@@ -284,8 +284,7 @@ def run(args) -> None:
                 pk=report.pk
             )
             t0 = time.perf_counter()
-            matcher.exact_candidates(detailed, set())
-            matcher.fuzzy_candidates(detailed)
+            candidates.batch_candidates([detailed], {})
             finding.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             found = matcher.report_match(report.pk)

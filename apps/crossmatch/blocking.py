@@ -6,11 +6,9 @@ common name from a rare one (NameTokenCount). A candidate for a fuzzy match is a
 that shares keys, read from that index a bounded number of rows per key, never by a scan.
 """
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from django.conf import settings
 from django.db import connection
 
 from apps.reports.hooks import SavedBatch
@@ -138,45 +136,3 @@ def name_token_frequency(
     counts = dict(NameTokenCount.objects.filter(token__in=wanted).values_list("token", "count"))
     total = max(counts.pop("", 0), 1)
     return (lambda token: counts.get(token[:64], 0) / total), total
-
-
-def key_rows(entity: str, keys: set[str], exclude_report_id: int, per_key: int) -> list:
-    """(key, party_id) rows of other reports' parties holding `keys`, at most `per_key` a key."""
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT k.key, nk.party_id FROM unnest(%s::text[]) AS k(key) "
-            "CROSS JOIN LATERAL (SELECT party_id FROM crossmatch_namekey "
-            "WHERE entity = %s AND key = k.key AND report_id <> %s LIMIT %s) nk"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [sorted(keys), entity, exclude_report_id, per_key])
-            return cursor.fetchall()
-    rows = []
-    for key in sorted(keys):
-        rows += [
-            (key, party_id)
-            for party_id in NameKey.objects.filter(entity=entity, key=key)
-            .exclude(report_id=exclude_report_id)
-            .values_list("party_id", flat=True)[:per_key]
-        ]
-    return rows
-
-
-def blocked_parties(keys: set[str], exclude_report_id: int) -> Counter:
-    """Earlier parties sharing keys with a name, ranked by weighted shared keys."""
-    shared: Counter = Counter()
-    for key, party_id in key_rows(PERSON, keys, exclude_report_id, ROWS_PER_KEY):
-        shared[party_id] += DOB_KEY_WEIGHT if key.startswith("d:") else 1
-    return shared
-
-
-def blocked_places(entity: str, keys: set[str], exclude_report_id: int) -> Counter:
-    """Earlier parties sharing keys with an address or company, ranked by shared keys.
-
-    A key held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR parties is a
-    stop key (a hub's address, a generic word) and finds nobody.
-    """
-    cap = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
-    rows = key_rows(entity, keys, exclude_report_id, cap + 1)
-    held = Counter(key for key, _ in rows)
-    return Counter(party_id for key, party_id in rows if held[key] <= cap)

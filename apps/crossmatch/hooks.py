@@ -1,6 +1,6 @@
 """Work the apps above crossmatch do when matches are made.
 
-`services.report_match` saves new matches (and links that earlier pairs gained) and calls these hooks in the same
+`services.reports_match` saves new matches (and links that earlier pairs gained) and calls these hooks in the same
 transaction; alerts registers the one that tells the officers concerned
 (`AlertsConfig.ready`), so crossmatch imports nothing above it.
 """
@@ -14,7 +14,8 @@ from .models import Match
 @dataclass(frozen=True, slots=True)
 class MatchMade:
     """A pair of reports matched in this transaction: new, or an earlier pair that gained
-    links. `match.report_a`/`report_b` carry their details and `match.links` is prefetched."""
+    links. When `told` names anyone, `match.report_a`/`report_b` carry their details and
+    `match.links` is prefetched."""
 
     match: Match
     created: bool

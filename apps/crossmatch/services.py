@@ -1,150 +1,32 @@
-"""Cross-matching: a new report against everything reported before.
+"""Cross-matching: new reports against everything reported before, a batch at a time.
 
-Exact matches come from the selector index (type, normalised value); fuzzy
-matches of people, addresses and companies from the blocking index of name
-keys. Candidates always come from an index, never from a scan of reports.
-
-Over-correlation: a value in more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR
-reports is set aside for exact matching (and listed as an ExcludedSelector);
-for fuzzy addresses and companies, a blocking key held by more than that many
-earlier parties (a postal hub's street, postcode, number) is a stop key and
-is not used to find candidates, so a hub's address never alerts on everything.
+A live report is a batch of one (the worker's task); an import's batch of 1,000 goes
+through the same code (apps/intel/imports). Candidates come from the indexes, never a scan
+of reports (candidates.py); the pairs are saved with multi-row inserts, one Match per pair
+of reports with a link per selector or name they share, and the officers concerned are
+told through the matches-made hook (alerts).
 """
 
 import logging
-from collections.abc import Callable, Set
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from apps.reports.models import Party, Report, Selector
-from apps.reports.normalise import InvalidSelector, normalise
+from apps.reports.models import Report
 from apps.reports.selectors import with_details
 
 from . import hooks
-from .blocking import (
-    ADDRESS,
-    COMPANY,
-    FUZZY_TYPES,
-    MAX_FUZZY_CANDIDATES,
-    PERSON,
-    blocked_parties,
-    blocked_places,
-    name_token_frequency,
-    person_blocking_keys,
-    place_keys,
-)
+from .candidates import Candidate, Excluded, batch_candidates, normalised_or_blank
 from .hooks import MatchMade
 from .models import ExcludedSelector, Match, MatchKind, MatchLink
-from .names import (
-    ADDRESS_MATCH_THRESHOLD,
-    COMPANY_MATCH_THRESHOLD,
-    PERSON_MATCH_THRESHOLD,
-    PersonRecord,
-    address_score,
-    company_score,
-    person_score,
-)
 
 logger = logging.getLogger(__name__)
-# (selector type, normalised value) pairs the operation's analysts set aside
-Excluded = Set[tuple[str, str]]
-# A fuzzy candidate is a match from this score on, per entity.
-FUZZY_THRESHOLDS = {
-    PERSON: PERSON_MATCH_THRESHOLD,
-    ADDRESS: ADDRESS_MATCH_THRESHOLD,
-    COMPANY: COMPANY_MATCH_THRESHOLD,
-}
-
-
-@dataclass
-class Candidate:
-    other_id: int
-    kind: str
-    selector_type: str
-    value: str  # as it stands in the earlier report (report_a of the match)
-    value_b: str = ""  # as it stands in the later one, if not the same (fuzzy)
-    score: float = 1.0
-    reasons: list[str] = field(default_factory=list)
-
-
-def exact_candidates(report: Report, excluded: set[tuple[str, str]]) -> list[Candidate]:
-    """Earlier reports holding one of this report's selectors, exactly.
-
-    A value held by more than CROSSMATCH_MAX_REPORTS_PER_SELECTOR other reports is
-    over-correlated (a hub's address, "unknown"...): it alerts nobody and is listed
-    for the analysts as an automatic exclusion.
-    """
-    limit = settings.CROSSMATCH_MAX_REPORTS_PER_SELECTOR
-    wanted: dict[tuple[str, str], Selector] = {}
-    for selector in report.selectors.all():
-        key = (selector.type, selector.normalised)
-        if selector.type == PERSON and not selector.source.startswith("selectors"):
-            continue  # named people are matched fuzzily, by name and date of birth
-        if key not in excluded:
-            wanted.setdefault(key, selector)
-    holders = _selector_holders(list(wanted), report.pk, limit + 1)
-    found: list[Candidate] = []
-    for key, selector in wanted.items():
-        others = holders.get(key, [])
-        if len(others) > limit:
-            ExcludedSelector.objects.get_or_create(
-                operation_id=report.room.operation_id,
-                selector_type=selector.type,
-                normalised=selector.normalised,
-                defaults={"automatic": True, "reason": f"in more than {limit} reports"},
-            )
-            continue
-        for other_id in others:
-            found.append(
-                Candidate(
-                    other_id=other_id,
-                    kind=MatchKind.EXACT,
-                    selector_type=selector.type,
-                    value=selector.normalised,
-                    reasons=[f"same {selector.type.replace('_', ' ')}: {selector.value}"],
-                )
-            )
-    return found
-
-
-def _selector_holders(
-    keys: list[tuple[str, str]], exclude_report_id: int, per_key: int
-) -> dict[tuple[str, str], list[int]]:
-    """(type, normalised) -> other reports holding it, at most `per_key` each.
-
-    PostgreSQL: one statement for all the keys (a lateral join on the selector index,
-    the cap applied in SQL). SQLite: one query per key.
-    """
-    out: dict[tuple[str, str], list[int]] = {}
-    if not keys:
-        return out
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT k.type, k.normalised, s.report_id "
-            "FROM unnest(%s::text[], %s::text[]) AS k(type, normalised) "
-            "CROSS JOIN LATERAL (SELECT DISTINCT report_id FROM reports_selector "
-            "WHERE type = k.type AND normalised = k.normalised AND report_id <> %s "
-            "LIMIT %s) s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [[t for t, _ in keys], [n for _, n in keys], exclude_report_id, per_key]
-            )
-            for type_, normalised, report_id in cursor.fetchall():
-                out.setdefault((type_, normalised), []).append(report_id)
-        return out
-    for type_, normalised in keys:
-        out[type_, normalised] = list(
-            Selector.objects.filter(type=type_, normalised=normalised)
-            .exclude(report_id=exclude_report_id)
-            .values_list("report_id", flat=True)
-            .distinct()[:per_key]
-        )
-    return out
+Pair = tuple[int, int]  # (earlier report id, later report id)
+#: Up to this many other reports are read with their details at once; more (an import's
+#: batch) are read light, and only those of pairs that alert someone are read whole.
+FEW = 50
 
 
 def report_match(
@@ -153,45 +35,91 @@ def report_match(
     alert: bool = True,
     summarised: Callable[[set[int]], set[int]] | None = None,
 ) -> list[Match]:
-    """Find and save the report's matches and alert the officers concerned.
+    """Match one report (the live path: a batch of one); see `reports_match`."""
+    return reports_match([report_id], alert=alert, summarised=summarised)
+
+
+def reports_match(
+    report_ids: Iterable[int],
+    *,
+    alert: bool = True,
+    summarised: Callable[[set[int]], set[int]] | None = None,
+) -> list[Match]:
+    """Find and save the matches of a batch of reports and alert the officers concerned.
 
     One Match per pair of reports, with a link per selector or name they share.
-    Returns the pairs made or extended by this run. Idempotent: a report already
-    marked as matched is left alone, and the unique constraints on the pair and on
-    (pair, selector, value) make a concurrent run harmless. `summarised` (bulk imports)
-    says which of the given report ids are told about in a summary instead: only the
-    officers of the other reports get alerts (an action-week hit that an earlier seizure
-    matches is news to its owner). alert=False tells nobody.
+    Returns the pairs made or extended by this run. Idempotent: a report already marked
+    as matched is left alone, and the unique constraints on the pair and on (pair,
+    selector, value) make a concurrent run harmless. `summarised` (bulk imports) says
+    which of the given report ids are told about in a summary instead: only the officers
+    of the other reports get alerts (an action-week hit that an earlier seizure matches
+    is news to its owner). alert=False tells nobody.
     """
-    report = with_details(Report.objects.all()).filter(pk=report_id).first()
-    if report is None or report.matched_at is not None:
-        return []
-    excluded = set(
-        ExcludedSelector.objects.filter(operation_id=report.room.operation_id).values_list(
-            "selector_type", "normalised"
-        )
+    ids = sorted(set(report_ids))
+    reports = list(
+        with_details(Report.objects.all())
+        .filter(pk__in=ids, matched_at__isnull=True)
+        .order_by("pk")
     )
-    by_other: dict[int, list[Candidate]] = {}
-    for candidate in exact_candidates(report, excluded) + fuzzy_candidates(report, excluded):
-        by_other.setdefault(candidate.other_id, []).append(candidate)
-    others = {r.pk: r for r in with_details(Report.objects.all()).filter(pk__in=by_other)}
-    _drop_excluded_elsewhere(report, others, by_other)
+    if not reports:
+        return []
+    excluded = _exclusions({r.room.operation_id for r in reports})
+    found = batch_candidates(reports, excluded)
+    detailed = {r.pk: r for r in reports}
+    other_ids = {c.other_id for cs in found.values() for c in cs} - set(detailed)
+    if len(other_ids) <= FEW:  # the live path: read them whole at once
+        detailed.update({r.pk: r for r in with_details(Report.objects.filter(pk__in=other_ids))})
+        others = dict(detailed)
+    else:
+        others = {**_reports_light(other_ids), **detailed}
+    _drop_excluded_elsewhere(reports, others, found)
     with transaction.atomic():
-        locked = Report.objects.select_for_update().filter(pk=report.pk, matched_at__isnull=True)
-        if not locked.exists():
+        # Lock in id order (no deadlock between batches); a report another run matched
+        # meanwhile adds nothing.
+        locked = set(
+            Report.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in reports], matched_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not locked:
             return []
-        quiet = summarised({report.pk, *others}) if summarised is not None else set()
-        made = _pairs_save(report, others, by_other, quiet=quiet)
-        if alert:
+        pairs = _pairs(found, others, locked)
+        quiet = summarised({pk for pair in pairs for pk in pair}) if summarised and pairs else set()
+        made = _pairs_save(pairs, others, quiet=quiet)
+        if alert and made:
+            _with_details_for_told(made, detailed)
             hooks.matches_made(made)  # alerts for the officers concerned
-        locked.update(matched_at=timezone.now())
+        Report.objects.filter(pk__in=locked).update(matched_at=timezone.now())
     if made:
-        logger.info("report %s: %d pairs matched", report.pk, len(made))
+        logger.info("%d reports: %d pairs matched", len(locked), len(made))
     return [m.match for m in made]
 
 
+def _exclusions(operation_ids: set[int]) -> dict[int, Excluded]:
+    """operation id -> the (type, normalised) values its analysts set aside."""
+    out: dict[int, set[tuple[str, str]]] = {op: set() for op in operation_ids}
+    for operation_id, type_, value in ExcludedSelector.objects.filter(
+        operation_id__in=operation_ids
+    ).values_list("operation_id", "selector_type", "normalised"):
+        out[operation_id].add((type_, value))
+    return out  # type: ignore[return-value]
+
+
+def _reports_light(ids: set[int]) -> dict[int, Report]:
+    """The other reports of the pairs: what pairing, exclusions and alerts ask of them."""
+    if not ids:
+        return {}
+    return {
+        r.pk: r
+        for r in Report.objects.filter(pk__in=ids)
+        .select_related("room")
+        .only("pk", "author_id", "agency_id", "room_id", "room__operation_id")
+    }
+
+
 def _drop_excluded_elsewhere(
-    report: Report, others: dict[int, Report], by_other: dict[int, list[Candidate]]
+    reports: list[Report], others: dict[int, Report], found: dict[int, list[Candidate]]
 ) -> None:
     """An operation's exclusions apply to every pair with a report of that operation.
 
@@ -199,92 +127,96 @@ def _drop_excluded_elsewhere(
     report of another operation whose analysts excluded the shared value makes no pair
     on it. One query, and only when a candidate lies in another operation.
     """
-    elsewhere = {r.room.operation_id for r in others.values()} - {report.room.operation_id}
+    own = {r.pk: r.room.operation_id for r in reports}
+    elsewhere = {
+        others[c.other_id].room.operation_id
+        for report_id, candidates in found.items()
+        for c in candidates
+        if c.other_id in others
+    } - set(own.values())
     if not elsewhere:
         return
-    excluded: dict[int, set[tuple[str, str]]] = {}
-    for operation_id, type_, value in ExcludedSelector.objects.filter(
-        operation_id__in=elsewhere
-    ).values_list("operation_id", "selector_type", "normalised"):
-        excluded.setdefault(operation_id, set()).add((type_, value))
-    for other_id, candidates in list(by_other.items()):
-        other = others.get(other_id)
-        rules = excluded.get(other.room.operation_id) if other is not None else None
-        if not rules:
+    rules = _exclusions(elsewhere)
+    for report_id, candidates in found.items():
+        kept = []
+        for c in candidates:
+            other = others.get(c.other_id)
+            excluded = rules.get(other.room.operation_id) if other is not None else None
+            values = {
+                normalised_or_blank(c.selector_type, c.value)
+                if c.kind == MatchKind.FUZZY
+                else c.value,
+                normalised_or_blank(c.selector_type, c.value_b) if c.value_b else "",
+            }
+            if not excluded or not any((c.selector_type, v) in excluded for v in values):
+                kept.append(c)
+        found[report_id] = kept
+
+
+def _pairs(
+    found: dict[int, list[Candidate]], others: dict[int, Report], locked: set[int]
+) -> dict[Pair, list[Candidate]]:
+    """(earlier, later) -> what the two share, once per selector or name.
+
+    A pair of two reports of the batch is found from both sides: its links are merged.
+    """
+    pairs: dict[Pair, dict[tuple[str, str], Candidate]] = {}
+    for report_id, candidates in found.items():
+        if report_id not in locked:
             continue
-        kept = [
-            c
-            for c in candidates
-            if not any(
-                (c.selector_type, value) in rules
-                for value in {
-                    _normalised(c.selector_type, c.value) if c.kind == MatchKind.FUZZY else c.value,
-                    _normalised(c.selector_type, c.value_b) if c.value_b else "",
-                }
-            )
-        ]
-        if kept:
-            by_other[other_id] = kept
-        else:
-            del by_other[other_id]
+        for c in candidates:
+            if c.other_id not in others or c.other_id == report_id:
+                continue
+            key = (min(report_id, c.other_id), max(report_id, c.other_id))
+            pairs.setdefault(key, {}).setdefault((c.selector_type, c.value[:500]), c)
+    return {key: list(links.values()) for key, links in pairs.items()}
 
 
 def _pairs_save(
-    report: Report,
-    others: dict[int, Report],
-    by_other: dict[int, list[Candidate]],
-    *,
-    quiet: set[int],
+    pairs: dict[Pair, list[Candidate]], reports: dict[int, Report], *, quiet: set[int]
 ) -> list[MatchMade]:
     """Save the pairs and their links with multi-row inserts; what is new or gained links."""
-    pairs: dict[tuple[int, int], tuple[Report, Report, list[Candidate]]] = {}
-    for other_id, candidates in by_other.items():
-        other = others.get(other_id)
-        if other is not None:
-            first, second = sorted((report, other), key=lambda r: r.pk)
-            pairs[first.pk, second.pk] = (first, second, candidates)
     if not pairs:
         return []
-    existing = {
-        (m.report_a_id, m.report_b_id): m
-        for m in Match.objects.filter(Q(report_a_id=report.pk) | Q(report_b_id=report.pk))
-    }
+    existing = _existing(pairs)
     fresh = [
-        Match(report_a=first, report_b=second, kind=_pair_kind(cands), score=_pair_score(cands))
-        for key, (first, second, cands) in pairs.items()
-        if key not in existing
+        Match(report_a_id=a, report_b_id=b, kind=_pair_kind(cands), score=_pair_score(cands))
+        for (a, b), cands in pairs.items()
+        if (a, b) not in existing
     ]
     try:
         with transaction.atomic():
             Match.objects.bulk_create(fresh)
     except IntegrityError:
-        # The other report's run made one of these pairs at the same moment: take theirs.
+        # Another run made one of these pairs at the same moment: take theirs.
         fresh = []
-        for key, (first, second, cands) in pairs.items():
-            if key not in existing:
+        for (a, b), cands in pairs.items():
+            if (a, b) not in existing:
                 match, created = Match.objects.get_or_create(
-                    report_a=first,
-                    report_b=second,
+                    report_a_id=a,
+                    report_b_id=b,
                     defaults={"kind": _pair_kind(cands), "score": _pair_score(cands)},
                 )
                 (fresh if created else []).append(match)
-                existing.setdefault(key, match)
+                existing.setdefault((a, b), match)
     matches = {(m.report_a_id, m.report_b_id): m for m in [*existing.values(), *fresh]}
-    had = set(
-        MatchLink.objects.filter(match__in=[matches[key] for key in pairs]).values_list(
-            "match_id", "selector_type", "value"
-        )
-    )
+    # (match, selector type, value) -> (kind, score) of the links the pairs had before
+    had: dict[tuple[int, str, str], tuple[str, float]] = {}
+    if existing:
+        for match_id, type_, value, kind, score in MatchLink.objects.filter(
+            match__in=list(existing.values())
+        ).values_list("match_id", "selector_type", "value", "kind", "score"):
+            had[match_id, type_, value] = (kind, score)
     links: list[MatchLink] = []
     gained: dict[int, Match] = {}
-    for key, (first, second, candidates) in pairs.items():
+    for key, candidates in pairs.items():
         match = matches[key]
-        match.report_a, match.report_b = first, second
+        match.report_a, match.report_b = reports[key[0]], reports[key[1]]
         for c in candidates:
             value = c.value[:500]
             if (match.pk, c.selector_type, value) in had:
                 continue
-            had.add((match.pk, c.selector_type, value))
+            had[match.pk, c.selector_type, value] = (c.kind, c.score)
             links.append(
                 MatchLink(
                     match=match,
@@ -299,17 +231,21 @@ def _pairs_save(
             gained[match.pk] = match
     MatchLink.objects.bulk_create(links, ignore_conflicts=True)
     new_ids = {m.pk for m in fresh}
-    for match in gained.values():
-        if match.pk not in new_ids:  # an earlier pair that gained a selector: its summary
-            summary = list(match.links.values_list("kind", "score"))
+    extended = [m for m in gained.values() if m.pk not in new_ids]
+    if extended:  # earlier pairs that gained a selector: their summary, from every link
+        summary: dict[int, list[tuple[str, float]]] = {}
+        for (match_id, _, _), kind_score in had.items():
+            summary.setdefault(match_id, []).append(kind_score)
+        now = timezone.now()
+        for match in extended:
+            kinds = summary[match.pk]
             match.kind = (
-                MatchKind.EXACT
-                if any(k == MatchKind.EXACT for k, _ in summary)
-                else MatchKind.FUZZY
+                MatchKind.EXACT if any(k == MatchKind.EXACT for k, _ in kinds) else MatchKind.FUZZY
             )
-            match.score = max(score for _, score in summary)
-            match.save(update_fields=["kind", "score", "updated_at"])
-    made = [
+            match.score = max(score for _, score in kinds)
+            match.updated_at = now
+        Match.objects.bulk_update(extended, ["kind", "score", "updated_at"])
+    return [
         MatchMade(
             match,
             created=match.pk in new_ids,
@@ -317,8 +253,34 @@ def _pairs_save(
         )
         for match in gained.values()
     ]
-    prefetch_related_objects([m.match for m in made], "links")
-    return made
+
+
+def _existing(pairs: dict[Pair, list[Candidate]]) -> dict[Pair, Match]:
+    """The pairs saved before (by an earlier batch or the other report's run)."""
+    firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
+    return {
+        (m.report_a_id, m.report_b_id): m
+        for m in Match.objects.filter(report_a_id__in=firsts, report_b_id__in=seconds)
+        if (m.report_a_id, m.report_b_id) in pairs
+    }
+
+
+def _with_details_for_told(made: list[MatchMade], detailed: dict[int, Report]) -> None:
+    """The reports of the pairs that alert someone with their details, and the links.
+
+    The hooks show these (alert payloads through disclosure); `detailed` are those read
+    whole already. Pairs whose both reports are summarised (two imported reports) alert
+    nobody and are not read again.
+    """
+    told = [m.match for m in made if m.told]
+    if not told:
+        return
+    missing = {r.pk for m in told for r in (m.report_a, m.report_b)} - set(detailed)
+    if missing:
+        detailed.update({r.pk: r for r in with_details(Report.objects.filter(pk__in=missing))})
+    for match in told:
+        match.report_a, match.report_b = detailed[match.report_a_id], detailed[match.report_b_id]
+    prefetch_related_objects(told, "links")
 
 
 def _pair_kind(candidates: list[Candidate]) -> str:
@@ -329,87 +291,3 @@ def _pair_kind(candidates: list[Candidate]) -> str:
 
 def _pair_score(candidates: list[Candidate]) -> float:
     return max(c.score for c in candidates)
-
-
-def _score(entity: str, a: Party, b: Party, frequency, count) -> tuple[float, list[str]]:
-    """Score of two parties' `entity`, reasons quoting a first (the earlier report's)."""
-    country_a, country_b = a.report.country_id, b.report.country_id
-    if entity == PERSON:
-        return person_score(
-            PersonRecord(a.name, a.date_of_birth, country_a),
-            PersonRecord(b.name, b.date_of_birth, country_b),
-            token_frequency=frequency,
-            name_count=count,
-        )
-    scorer = address_score if entity == ADDRESS else company_score
-    return scorer(getattr(a, entity), getattr(b, entity), country_a=country_a, country_b=country_b)
-
-
-def _normalised(entity: str, value: str) -> str:
-    try:
-        return normalise(entity, value)
-    except InvalidSelector:
-        return ""
-
-
-def _exact_or_excluded(entity: str, a: str, b: str, excluded: Excluded) -> bool:
-    """An address or company the exact path matches already, or one set aside there."""
-    na, nb = _normalised(entity, a), _normalised(entity, b)
-    return na == nb or (entity, na) in excluded or (entity, nb) in excluded
-
-
-def _entity_candidates(
-    report: Report, party: Party, entity: str, excluded: Excluded
-) -> list[Candidate]:
-    country = report.country_id
-    field_name = "name" if entity == PERSON else entity
-    value = getattr(party, field_name)
-    if entity == PERSON:
-        blocked = blocked_parties(
-            person_blocking_keys(value, party.date_of_birth, country), report.pk
-        )
-    else:
-        blocked = blocked_places(entity, place_keys(entity, value, country), report.pk)
-    party_ids = [party_id for party_id, _ in blocked.most_common(MAX_FUZZY_CANDIDATES)]
-    others = list(Party.objects.filter(pk__in=party_ids).select_related("report"))
-    frequency, names_stored = None, None
-    if entity == PERSON:
-        names: list[tuple[str, str | None]] = [(value, country)]
-        names += [(o.name, o.report.country_id) for o in others]
-        frequency, names_stored = name_token_frequency(names)
-    found = []
-    for other in others:
-        other_value = getattr(other, field_name)
-        if entity != PERSON and _exact_or_excluded(entity, value, other_value, excluded):
-            continue
-        earlier, later = (other, party) if other.report_id < report.pk else (party, other)
-        score, reasons = _score(entity, earlier, later, frequency, names_stored)
-        if score < FUZZY_THRESHOLDS[entity]:
-            continue
-        found.append(
-            Candidate(
-                other_id=other.report_id,
-                kind=MatchKind.FUZZY,
-                selector_type=entity,
-                value=getattr(earlier, field_name),
-                value_b=getattr(later, field_name),
-                score=round(min(max(score, 0.0), 1.0), 4),
-                reasons=reasons,
-            )
-        )
-    return found
-
-
-def fuzzy_candidates(report: Report, excluded: Excluded = frozenset()) -> list[Candidate]:
-    """Earlier people, addresses and companies similar to this report's, scored.
-
-    Each side's value is kept as written (`value` of the earlier report,
-    `value_b` of the later), so disclosure can show each side only to its readers.
-    """
-    found: list[Candidate] = []
-    for party in report.parties.all():
-        values = (party.name, party.address, party.company)
-        for entity, value in zip(FUZZY_TYPES, values, strict=True):
-            if value.strip():
-                found += _entity_candidates(report, party, entity, excluded)
-    return found

@@ -17,8 +17,9 @@ The path of a row:
    selectors and the operation's running totals go in with multi-row inserts
    (COPY on PostgreSQL);
 4. matched in bulk (runs.py, which also starts, loads and closes a run): one
-   Celery task per batch calls report_match(id, alert=False); when the last batch
-   is matched the run is the analyst's summary, published once as `import.finished`.
+   Celery task per batch matches the whole batch at once (the set-based matcher,
+   apps/crossmatch/services.reports_match; the live side of each pair is alerted, the
+   analyst gets the run's summary); when the last batch is matched the run is the analyst's summary, published once as `import.finished`.
 
 The key of a row (its report's client_id) is uuid5 of the operation and the
 row's `reference` (with its country and agency), or of the row's content when

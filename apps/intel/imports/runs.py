@@ -1,6 +1,7 @@
 """Import runs: start one, load its rows (prepare, write), match them in bulk, close it.
 
-Each written batch is matched by one Celery task (report_match with alert=False);
+Each written batch is matched by one Celery task (the set-based matcher,
+apps/crossmatch/services.reports_match, on the whole batch);
 when the last batch is matched the run is the analyst's summary, published once as
 `import.finished`. A sweep re-enqueues the unmatched reports of runs whose matching
 stalled.
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Agency, AgencyKind, Officer
 from apps.accounts.selectors import AgencyName
-from apps.crossmatch.services import report_match
+from apps.crossmatch.services import reports_match
 from apps.operations.models import Operation, Room, RoomMembership
 from apps.operations.selectors import officer_is_room_member
 from apps.operations.services import room_get_or_create, room_member_add
@@ -276,30 +277,28 @@ def import_run_finish_if_complete(run_id: int) -> bool:
 
 
 def import_batch_match(run_id: int, report_ids: list[int], *, repair: bool = False) -> int:
-    """Cross-match a batch of imported reports; count the pairs.
+    """Cross-match a batch of imported reports at once; count the pairs.
 
     The officers of the other report of each pair get an alert (an action-week hit that
     an earlier seizure matches is news to its owner); the importing analyst gets the
     run's summary instead of an alert per pair.
 
-    Each report's new matches are counted as soon as they are saved, so a retried
-    batch neither loses nor double-counts them (report_match skips what it did).
+    The batch's matches are counted in the transaction that saves them, so a retried
+    batch neither loses nor double-counts them (the matcher skips what it did).
     """
-    found = 0
-    for report_id in report_ids:
-        created = report_match(report_id, summarised=imported_among)
-        if created:
-            found += len(created)
-            ImportRun.objects.filter(pk=run_id).update(
-                matches_found=F("matches_found") + len(created)
-            )
-    update: dict[str, Any] = {"progress_at": timezone.now()}
-    if not repair:
-        update["batches_matched"] = F("batches_matched") + 1
-    elif not Report.objects.filter(import_record__run_id=run_id, matched_at__isnull=True).exists():
-        # Repairs after a lost batch: once nothing is left unmatched, the run is complete.
-        update["batches_matched"] = F("batches_total")
-    ImportRun.objects.filter(pk=run_id).update(**update)
+    with transaction.atomic():
+        found = len(reports_match(report_ids, summarised=imported_among))
+        update: dict[str, Any] = {"progress_at": timezone.now()}
+        if found:
+            update["matches_found"] = F("matches_found") + found
+        if not repair:
+            update["batches_matched"] = F("batches_matched") + 1
+        elif not Report.objects.filter(
+            import_record__run_id=run_id, matched_at__isnull=True
+        ).exists():
+            # Repairs after a lost batch: once nothing is left unmatched, the run is complete.
+            update["batches_matched"] = F("batches_total")
+        ImportRun.objects.filter(pk=run_id).update(**update)
     import_run_finish_if_complete(run_id)
     return found
 
