@@ -17,8 +17,10 @@ kept in --data-dir. What is timed:
   `manage.py import_seizures` does. Matching is queued, not run (--match queue
   drops the tasks with REDIS_URL unset; with REDIS_URL set and workers running
   they match during the load, as in production).
-- match: then `report_match(alert=False)` over a sample of the imported reports,
-  the same per-batch task body the workers run; reports/s for one process.
+- match: then the imported reports (the first --match-sample, or all with -1) matched a
+  batch at a time by the import's task body (import_batch_match: the set-based matcher),
+  in --match-processes processes side by side as that many workers would; reports/s.
+  --match-only matches what an earlier run of the same file left unmatched.
 - again: the same file imported a second time (everything is found, nothing made).
 """
 
@@ -27,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -54,7 +55,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp"))
     parser.add_argument(
-        "--match-sample", type=int, default=5000, help="reports to cross-match after"
+        "--match-sample",
+        type=int,
+        default=5000,
+        help="the first N imported reports to cross-match after the load (-1: all, 0: none)",
+    )
+    parser.add_argument("--match-processes", type=int, default=1, help="matching side by side")
+    parser.add_argument("--match-batch", type=int, default=1000, help="reports per matching task")
+    parser.add_argument(
+        "--match-only", action="store_true", help="match what an earlier run loaded; load nothing"
     )
     parser.add_argument(
         "--match",
@@ -116,6 +125,12 @@ def main(argv: list[str] | None = None) -> dict:
     )
     if args.agencies_only:
         return results
+    if args.match_only:
+        from apps.intel.models import ImportRun
+
+        run = ImportRun.objects.filter(operation=operation, name=path.name).latest("pk")
+        _match_and_print(results, run, args)
+        return results
     cpu_before = _cpu_seconds()
     run, seconds = _import(path, args, analyst, operation)
     cpu = _cpu_seconds() - cpu_before
@@ -143,12 +158,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("rows in the tables:", ", ".join(f"{k} {v:,}" for k, v in results["tables"].items()))
 
     if args.match_sample:
-        results["match"] = _match_sample(run, args.match_sample)
-        m = results["match"]
-        print(
-            f"match: {m['reports']:,} imported reports cross-matched in {m['seconds']:.1f} s = "
-            f"{m['reports_per_s']:,.0f} reports/s per process; {m['matches']:,} matches"
-        )
+        _match_and_print(results, run, args)
     if args.again:
         again, seconds = _import(path, args, analyst, operation)
         results["again"] = {
@@ -164,6 +174,18 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return results
+
+
+def _match_and_print(results: dict, run, args) -> None:
+    results["match"] = m = _match_sample(
+        run, args.match_sample, args.match_processes, args.match_batch
+    )
+    print(
+        f"match: {m['reports']:,} imported reports cross-matched in {m['seconds']:.1f} s = "
+        f"{m['reports_per_s']:,.0f} reports/s ({m.get('processes', 1)} processes, batches "
+        f"of {args.match_batch}); {m['matches']:,} pairs; CPU {m.get('cpu_seconds', 0):.1f} s "
+        f"(the database server's not counted); load average {m.get('loadavg_1m', 0)}"
+    )
 
 
 def _cpu_seconds() -> float:
@@ -256,28 +278,66 @@ def _table_sizes() -> dict[str, int]:
     return out
 
 
-def _match_sample(run, sample: int) -> dict:
-    from apps.intel.imports import import_batch_match
+def _match_sample(run, sample: int, processes: int, batch: int) -> dict:
+    """Match the run's first `sample` reports (all: -1) as its tasks do, a batch at a time.
+
+    `processes` run the batches side by side (as that many Celery workers would), each
+    taking every n-th batch.
+    """
+    from django.db import connection
+
     from apps.reports.models import Report
 
     ids = list(
-        Report.objects.filter(import_record__run=run, matched_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+        Report.objects.filter(import_record__run=run, matched_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    if sample >= 0:
+        ids = ids[:sample]
     if not ids:
         return {"reports": 0, "seconds": 0.0, "reports_per_s": 0, "matches": 0}
-    picked = sorted(random.Random(1).sample(ids, min(sample, len(ids))))
+    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    connection.close()
     started, cpu = time.monotonic(), _cpu_seconds()
-    found = import_batch_match(run.pk, picked, repair=True)
+    if processes <= 1:
+        found = _match_batches(run.pk, batches)
+    else:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            found = sum(
+                pool.starmap(
+                    _match_batches, [(run.pk, batches[k::processes]) for k in range(processes)]
+                )
+            )
     seconds, cpu = time.monotonic() - started, _cpu_seconds() - cpu
     return {
-        "reports": len(picked),
+        "reports": len(ids),
+        "processes": processes,
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu, 1),
-        "reports_per_s": round(len(picked) / seconds),
+        "reports_per_s": round(len(ids) / seconds),
         "matches": found,
+        "loadavg_1m": round(os.getloadavg()[0], 1),
     }
+
+
+def _match_batches(run_id: int, batches: list[list[int]]) -> int:
+    """The batch task's body (import_batch_match) over `batches`; the pairs found."""
+    from django.db import connection
+
+    from apps.intel.imports import import_batch_match
+
+    connection.close()  # a forked process opens its own connection
+    found = 0
+    started = time.monotonic()
+    for n, ids in enumerate(batches, 1):
+        found += import_batch_match(run_id, ids, repair=True)
+        if n % 10 == 0:
+            rate = n * len(ids) / (time.monotonic() - started)
+            print(f"  matched {n} batches, {rate:,.0f} reports/s", file=sys.stderr, flush=True)
+    return found
 
 
 if __name__ == "__main__":
