@@ -13,13 +13,11 @@ statement of the rule: the SQL is compiled from it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
-
-M = TypeVar("M", bound=Model)
 
 
 class _Standin:
@@ -36,7 +34,7 @@ class _Compiled:
     def __init__(self, queryset: QuerySet, standins: list[_Standin], alias: str) -> None:
         if (
             queryset._iterable_class is not ModelIterable
-            or queryset._known_related_objects
+            or getattr(queryset, "_known_related_objects", None)
             or queryset.query.annotation_select
         ):
             raise ValueError("a prepared query makes model instances of a plain queryset")
@@ -56,10 +54,10 @@ class _Compiled:
         select_fields = klass_info["select_fields"]
         self.start, self.end = select_fields[0], select_fields[-1] + 1
         self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, compiler.select, alias)
+        self.populators = get_related_populators(klass_info, compiler.select, alias)  # type: ignore[call-arg]
 
 
-class PreparedQuery(Generic[M]):
+class PreparedQuery[M: Model]:
     """`build(*args)` returns a queryset of model instances; calling this runs it.
 
     Each argument (an int or a str) must appear in the SQL as a parameter of its

@@ -89,7 +89,7 @@ class ScopedRateThrottleWithFallback(ScopedRateThrottle):
         if not self.scope:
             return True
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[misc]
         if self.rate is None:
             return True
         self.key = self.get_cache_key(request, view)
@@ -104,10 +104,11 @@ class ScopedRateThrottleWithFallback(ScopedRateThrottle):
         return bool(allowed)
 
     def wait(self):
-        if getattr(self, "window", None) is None:
+        window: tuple[int, float] | None = getattr(self, "window", None)
+        if window is None:
             return super().wait()
         # SimpleRateThrottle.wait with the count and oldest time the script returned.
-        count, oldest = self.window
+        count, oldest = window
         remaining = self.duration - (self.now - oldest) if count else self.duration
         available = self.num_requests - count + 1
         return None if available <= 0 else remaining / float(available)

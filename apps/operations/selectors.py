@@ -10,7 +10,6 @@ from apps.core.prepared import PreparedQuery
 
 from .models import Operation, Participation, Room, RoomMembership
 
-
 #: How long a room just read by `access_room_by_id` vouches for its reader's membership,
 #: for the same request (see officer_is_room_member).
 MEMBERSHIP_FRESH_SECONDS = 1.0
@@ -116,7 +115,7 @@ def access_room_by_id(officer: Officer, room_id: int) -> Room:
     """
     room = _room_of(officer, room_id)
     if room is not None:
-        room._member_seen = (officer.pk, officer.agency_id, time.monotonic())
+        setattr(room, "_member_seen", (officer.pk, officer.agency_id, time.monotonic()))  # noqa: B010
         return room
     if operations_of(officer).filter(rooms__pk=room_id).exists():
         raise Forbidden("Your agency is not a member of this room.")
