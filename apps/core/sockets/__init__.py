@@ -174,7 +174,7 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
 
     def _stop_tasks(self) -> None:
         self.closing = True
-        for task in (self.writer, self.watcher):
+        for task in (self.writer, self.watcher, self.unfinished):
             if task is not None:
                 task.cancel()
 
