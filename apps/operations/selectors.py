@@ -1,11 +1,18 @@
 """Reads of operations and rooms, scoped to the officer who asks."""
 
+import time
+
 from django.db.models import QuerySet
 
 from apps.accounts.models import Officer, Role
 from apps.core.access import Forbidden, NotFound
+from apps.core.prepared import PreparedQuery
 
 from .models import Operation, Participation, Room, RoomMembership
+
+#: How long a room just read by `access_room_by_id` vouches for its reader's membership,
+#: for the same request (see officer_is_room_member).
+MEMBERSHIP_FRESH_SECONDS = 1.0
 
 
 def operations_of(officer: Officer) -> QuerySet[Operation]:
@@ -19,10 +26,26 @@ def rooms_of(officer: Officer) -> QuerySet[Room]:
     """Rooms the officer's agency is a member of, in operations it takes part in."""
     if not officer.is_active or not officer.agency_id:
         return Room.objects.none()
+    return _rooms_of_agency(officer.agency_id)
+
+
+def _rooms_of_agency(agency_id: int) -> QuerySet[Room]:
     return Room.objects.filter(
-        memberships__agency_id=officer.agency_id,
-        operation__participations__agency_id=officer.agency_id,
+        memberships__agency_id=agency_id,
+        operation__participations__agency_id=agency_id,
     ).select_related("operation")
+
+
+# rooms_of(officer).filter(pk=room_id), compiled once: asked on every post.
+_room_of_agency: PreparedQuery[Room] = PreparedQuery(
+    lambda agency_id, room_id: _rooms_of_agency(agency_id).filter(pk=room_id)[:1], int, int
+)
+
+
+def _room_of(officer: Officer, room_id: int) -> Room | None:
+    if not officer.is_active or not officer.agency_id:
+        return None
+    return _room_of_agency.first(officer.agency_id, room_id)
 
 
 def operation_ids_of(officer: Officer) -> frozenset[int]:
@@ -90,13 +113,29 @@ def access_room_by_id(officer: Officer, room_id: int) -> Room:
     operations that their agency is not a member of; NotFound for any other,
     which does not exist as far as this officer is concerned.
     """
-    room = rooms_of(officer).filter(pk=room_id).first()
+    room = _room_of(officer, room_id)
     if room is not None:
+        setattr(room, "_member_seen", (officer.pk, officer.agency_id, time.monotonic()))  # noqa: B010
         return room
     if operations_of(officer).filter(rooms__pk=room_id).exists():
         raise Forbidden("Your agency is not a member of this room.")
     raise NotFound("No such room.")
 
 
-def officer_is_room_member(officer: Officer, room: Room) -> bool:
-    return rooms_of(officer).filter(pk=room.pk).exists()
+def officer_is_room_member(officer: Officer, room: Room, *, just_entered: bool = False) -> bool:
+    """Whether the officer's agency is a member of `room` now.
+
+    `just_entered`: the caller read `room` through `access_room_by_id` for this officer
+    in the same request (a REST post reads its room, then posts into it); if that was
+    under a second ago the answer stands without asking again. Any other room object,
+    such as the one a socket holds for its lifetime, is checked in the database.
+    """
+    seen = getattr(room, "_member_seen", None)
+    if (
+        just_entered
+        and seen is not None
+        and seen[:2] == (officer.pk, officer.agency_id)
+        and time.monotonic() - seen[2] < MEMBERSHIP_FRESH_SECONDS
+    ):
+        return officer.is_active
+    return _room_of(officer, room.pk) is not None

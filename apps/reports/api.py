@@ -80,7 +80,11 @@ class RoomReportsView(APIView):
         """Post a report. The same client_id again returns the first report with 200."""
         room = access_room_by_id(request.user, room_id)
         posted = report_create(
-            room=room, author=request.user, data=request.data, origin=client_address(request)
+            room=room,
+            author=request.user,
+            data=request.data,
+            origin=client_address(request),
+            just_entered=True,
         )
         return Response(
             report_payload(posted.report),

@@ -186,25 +186,28 @@ class RoomConsumer(OfficerConsumer):
     def _report_created(self, event: dict) -> None:
         if self.closing:
             return
-        # The hub hands every local socket the same dict: parse the access facts once.
+        # The hub hands every local socket the same dict: parse the access facts and
+        # encode the frame once (and once per process, whichever way it came).
         access = event.get("_access")
         if access is None:
             access = event["_access"] = ReportAccess.from_dict(event["access"])
         if report_event_for(self.viewer, access, event["report"]) is None:
             return
-        text = encoded.get(
-            ("report.created", access.report_id),
-            lambda: json.dumps(
-                {"type": "report.created", "report": event["report"]}, separators=(",", ":")
-            ),
-        )
-        self.push(text)
+        text = event.get("_frame")
+        if text is None:
+            text = event["_frame"] = encoded.get(
+                ("report.created", access.report_id),
+                lambda: json.dumps(
+                    {"type": "report.created", "report": event["report"]}, separators=(",", ":")
+                ),
+            )
+        self.deliver(text)
 
     async def presence_changed(self, event: dict) -> None:
         self._presence_changed(event)
 
     def _presence_changed(self, event: dict) -> None:
-        self.push(
+        self.deliver(
             encoded.get(
                 ("presence", self.room.pk, event.get("version")),
                 lambda: json.dumps(

@@ -36,7 +36,7 @@ class ReportPosted:
 
 
 def _existing(author: Officer, client_id) -> Report | None:
-    # Most posts are new: ask for the id alone, and read the details for a retry.
+    # Ask for the id alone, and read the details only if there is one.
     found = (
         Report.objects.filter(author=author, client_id=client_id)
         .values_list("pk", flat=True)
@@ -53,27 +53,43 @@ def _replay(existing: Report, room: Room) -> ReportPosted:
     return ReportPosted(existing, created=False)
 
 
-def report_create(*, room: Room, author: Officer, data: object, origin: str = "") -> ReportPosted:
+def _replay_or_refuse(author: Officer, client_id, room: Room, refusal: Exception) -> ReportPosted:
+    existing = _existing(author, client_id)
+    if existing is None:
+        raise refusal
+    return _replay(existing, room)
+
+
+def report_create(
+    *, room: Room, author: Officer, data: object, origin: str = "", just_entered: bool = False
+) -> ReportPosted:
     """Post a report into `room` as `author`.
 
     Idempotent by (author, client_id): posting the same client_id again
     returns the report saved the first time. Identity, agency, country and
-    time come from the server, never from `data`.
+    time come from the server, never from `data`. `just_entered`: `room` comes
+    from `access_room_by_id` for `author` in this same request, which checked
+    the membership a moment ago (see `officer_is_room_member`).
     """
     if not author.is_active or not author.agency_id:
         raise ReportRefused("forbidden", "This account cannot post reports.")
-    if not officer_is_room_member(author, room):
+    if not officer_is_room_member(author, room, just_entered=just_entered):
         raise ReportRefused("not_member", "Your agency is not a member of this room.")
 
     parsed, errors = parse_report(data)
     if parsed is None or errors:
         raise ReportInvalid(errors)
-    existing = _existing(author, parsed["client_id"])
-    if existing is not None:
-        # A retry writes nothing, so it is answered even once the operation is closed.
-        return _replay(existing, room)
+    # Most posts are new: a retry is not looked for up front but recognised by the
+    # unique (author, client_id) when its insert fails, or before any refusal below,
+    # since a retry writes nothing and is answered as it was the first time (even
+    # once the operation is closed).
     if room.operation.is_closed:
-        raise ReportRefused("operation_closed", "The operation is closed; it is read-only.")
+        return _replay_or_refuse(
+            author,
+            parsed["client_id"],
+            room,
+            ReportRefused("operation_closed", "The operation is closed; it is read-only."),
+        )
 
     agency = author.agency
     assert agency is not None  # checked above
@@ -84,7 +100,7 @@ def report_create(*, room: Room, author: Officer, data: object, origin: str = ""
     recipients = _recipients(parsed["recipients"], room, errors)
     amends = _amended(parsed["amends"], room, author, errors)
     if errors:
-        raise ReportInvalid(errors)
+        return _replay_or_refuse(author, parsed["client_id"], room, ReportInvalid(errors))
 
     try:
         draft = Draft(

@@ -26,6 +26,7 @@ import asyncio
 import json
 import logging
 import random
+from collections.abc import Coroutine
 
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -84,10 +85,34 @@ async def _close_unavailable(receive, send, seen: set[str]) -> None:
         logger.debug("could not close a failed socket", exc_info=True)
 
 
+async def _finish(send: Coroutine, waiting: object) -> None:
+    """Run a coroutine that was stepped by hand and is waiting on `waiting` to its end,
+    as the task running it would have (see CommandCentreConsumer._send_now)."""
+    while True:
+        try:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                await waiting  # type: ignore[misc]
+        except BaseException as exc:  # noqa: BLE001 - handed to the coroutine, as a task does
+            try:
+                waiting = send.throw(exc)
+            except StopIteration:
+                return
+            continue
+        try:
+            waiting = send.send(None)
+        except StopIteration:
+            return
+
+
 class CommandCentreConsumer(AsyncWebsocketConsumer):
     client_handlers: dict[str, str] = {}
     writer: asyncio.Task | None = None
     watcher: asyncio.Task | None = None
+    #: Frames go to the server at once while nothing is queued, once accepted (see _send_now).
+    direct = False
+    unfinished: asyncio.Future | None = None
 
     async def __call__(self, scope, receive, send):
         # However the consumer ends (a handler or connect() that raised, too),
@@ -141,6 +166,7 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
         subscriber_watch.watch(self.channel_layer)
         self.subscriber_generation = subscriber_watch.generation
         await super().accept(subprotocol, headers)
+        self.direct = True
         self.writer = asyncio.create_task(self._write_outbox())
         self.watcher = asyncio.create_task(self._watch_access())
         if (group := self.access_group()) is not None:
@@ -148,7 +174,7 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
 
     def _stop_tasks(self) -> None:
         self.closing = True
-        for task in (self.writer, self.watcher):
+        for task in (self.writer, self.watcher, self.unfinished):
             if task is not None:
                 task.cancel()
 
@@ -168,10 +194,46 @@ class CommandCentreConsumer(AsyncWebsocketConsumer):
             text = await self.outbox.get()
             if text is None:
                 return
+            if self.unfinished is not None:
+                await asyncio.wait([self.unfinished])
             await self.send(text_data=text)
 
+    def _send_now(self, text: str) -> None:
+        """Hand the frame to the server without a task switch.
+
+        uvicorn's send of a frame writes to the transport and returns without waiting,
+        so its coroutine runs to the end in one step here, and a room event costs no
+        writer wake-up per socket. A server whose send does wait (flow control) has the
+        rest of that send finished by a task, and this socket's frames queue behind it.
+        """
+        send = self.base_send({"type": "websocket.send", "text": text})
+        try:
+            waiting = send.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the client is gone: its disconnect will clean up
+            self.closing = True
+            logger.debug("could not send to %s", self.channel_name, exc_info=True)
+            return
+        self.unfinished = unfinished = asyncio.ensure_future(_finish(send, waiting))
+        unfinished.add_done_callback(self._send_finished)
+
+    def _send_finished(self, unfinished: asyncio.Future) -> None:
+        if self.unfinished is unfinished:
+            self.unfinished = None
+        if not unfinished.cancelled() and unfinished.exception() is not None:
+            self.closing = True  # the client is gone
+
+    def deliver(self, text: str) -> None:
+        """A frame of a group event: sent at once if nothing is queued for this socket,
+        else queued behind what is (see push)."""
+        if self.direct and self.unfinished is None and not self.closing and self.outbox.empty():
+            self._send_now(text)
+        else:
+            self.push(text)
+
     def push(self, text: str) -> None:
-        """Queue a frame for this socket; close it if it cannot keep up."""
+        """Queue a frame for this socket's writer; close the socket if it cannot keep up."""
         if self.closing:
             return
         try:
