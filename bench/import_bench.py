@@ -299,6 +299,8 @@ def _match_sample(run, sample: int, processes: int, batch: int) -> dict:
         return {"reports": 0, "seconds": 0.0, "reports_per_s": 0, "matches": 0}
     batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
     connection.close()
+    if hasattr(connection, "close_pool"):  # forked processes must not share pooled sockets
+        connection.close_pool()
     started, cpu = time.monotonic(), _cpu_seconds()
     if processes <= 1:
         found = _match_batches(run.pk, batches)
@@ -325,11 +327,9 @@ def _match_sample(run, sample: int, processes: int, batch: int) -> dict:
 
 def _match_batches(run_id: int, batches: list[list[int]]) -> int:
     """The batch task's body (import_batch_match) over `batches`; the pairs found."""
-    from django.db import connection
 
     from apps.intel.imports import import_batch_match
 
-    connection.close()  # a forked process opens its own connection
     found = 0
     started = time.monotonic()
     for n, ids in enumerate(batches, 1):
