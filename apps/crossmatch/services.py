@@ -10,12 +10,16 @@ told through the matches-made hook (alerts).
 import logging
 from collections.abc import Callable, Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from apps.reports.models import Report
-from apps.reports.selectors import with_details
+from apps.reports.selectors import (
+    DETAILS_JOINED,
+    details_complete,
+    with_selectors_and_parties,
+)
 
 from . import hooks
 from .candidates import Candidate, Excluded, batch_candidates, normalised_or_blank
@@ -27,6 +31,8 @@ Pair = tuple[int, int]  # (earlier report id, later report id)
 #: Up to this many other reports are read with their details at once; more (an import's
 #: batch) are read light, and only those of pairs that alert someone are read whole.
 FEW = 50
+#: Pairs per INSERT statement (6 parameters each; SQLite takes at most 32,766).
+INSERT_ROWS = 1000
 
 
 def report_match(
@@ -57,7 +63,7 @@ def reports_match(
     """
     ids = sorted(set(report_ids))
     reports = list(
-        with_details(Report.objects.all())
+        with_selectors_and_parties(Report.objects.all())
         .filter(pk__in=ids, matched_at__isnull=True)
         .order_by("pk")
     )
@@ -65,24 +71,22 @@ def reports_match(
         return []
     excluded = _exclusions({r.room.operation_id for r in reports})
     found = batch_candidates(reports, excluded)
-    detailed = {r.pk: r for r in reports}
+    detailed = {r.pk: r for r in reports}  # read with their rows joined
     other_ids = {c.other_id for cs in found.values() for c in cs} - set(detailed)
-    if len(other_ids) <= FEW:  # the live path: read them whole at once
-        detailed.update({r.pk: r for r in with_details(Report.objects.filter(pk__in=other_ids))})
+    if len(other_ids) <= FEW:  # the live path: their rows at once, details if shown
+        detailed.update(
+            {
+                r.pk: r
+                for r in Report.objects.select_related(*DETAILS_JOINED).filter(pk__in=other_ids)
+            }
+        )
         others = dict(detailed)
     else:
         others = {**_reports_light(other_ids), **detailed}
     _drop_excluded_elsewhere(reports, others, found)
     with transaction.atomic():
-        # Lock in id order (no deadlock between batches); a report another run matched
-        # meanwhile adds nothing.
-        locked = set(
-            Report.objects.select_for_update()
-            .filter(pk__in=[r.pk for r in reports], matched_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not locked:
+        locked = _mark_matched([r.pk for r in reports])
+        if not locked:  # another run matched them meanwhile
             return []
         pairs = _pairs(found, others, locked)
         quiet = summarised({pk for pair in pairs for pk in pair}) if summarised and pairs else set()
@@ -90,10 +94,32 @@ def reports_match(
         if alert and made:
             _with_details_for_told(made, detailed)
             hooks.matches_made(made)  # alerts for the officers concerned
-        Report.objects.filter(pk__in=locked).update(matched_at=timezone.now())
     if made:
         logger.info("%d reports: %d pairs matched", len(locked), len(made))
     return [m.match for m in made]
+
+
+def _mark_matched(ids: list[int]) -> set[int]:
+    """Mark the reports not matched yet as matched (undone if the transaction rolls back);
+    the ids marked. PostgreSQL locks them in id order, so batches never deadlock."""
+    now = timezone.now()
+    table = Report._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} r SET matched_at = %s FROM (SELECT id FROM {table} "
+                "WHERE id = ANY(%s) AND matched_at IS NULL ORDER BY id FOR UPDATE) l "
+                "WHERE r.id = l.id RETURNING r.id",
+                [now, ids],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE {table} SET matched_at = %s WHERE id IN ({marks}) "
+                "AND matched_at IS NULL RETURNING id",
+                [now, *ids],
+            )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _exclusions(operation_ids: set[int]) -> dict[int, Excluded]:
@@ -178,28 +204,9 @@ def _pairs_save(
     """Save the pairs and their links with multi-row inserts; what is new or gained links."""
     if not pairs:
         return []
-    existing = _existing(pairs)
-    fresh = [
-        Match(report_a_id=a, report_b_id=b, kind=_pair_kind(cands), score=_pair_score(cands))
-        for (a, b), cands in pairs.items()
-        if (a, b) not in existing
-    ]
-    try:
-        with transaction.atomic():
-            Match.objects.bulk_create(fresh)
-    except IntegrityError:
-        # Another run made one of these pairs at the same moment: take theirs.
-        fresh = []
-        for (a, b), cands in pairs.items():
-            if (a, b) not in existing:
-                match, created = Match.objects.get_or_create(
-                    report_a_id=a,
-                    report_b_id=b,
-                    defaults={"kind": _pair_kind(cands), "score": _pair_score(cands)},
-                )
-                (fresh if created else []).append(match)
-                existing.setdefault((a, b), match)
-    matches = {(m.report_a_id, m.report_b_id): m for m in [*existing.values(), *fresh]}
+    fresh = _insert_new_pairs(pairs)
+    existing = _existing({key: c for key, c in pairs.items() if key not in fresh})
+    matches = {**existing, **fresh}
     # (match, selector type, value) -> (kind, score) of the links the pairs had before
     had: dict[tuple[int, str, str], tuple[str, float]] = {}
     if existing:
@@ -230,7 +237,7 @@ def _pairs_save(
             )
             gained[match.pk] = match
     MatchLink.objects.bulk_create(links, ignore_conflicts=True)
-    new_ids = {m.pk for m in fresh}
+    new_ids = {m.pk for m in fresh.values()}
     extended = [m for m in gained.values() if m.pk not in new_ids]
     if extended:  # earlier pairs that gained a selector: their summary, from every link
         summary: dict[int, list[tuple[str, float]]] = {}
@@ -255,8 +262,45 @@ def _pairs_save(
     ]
 
 
+def _insert_new_pairs(pairs: dict[Pair, list[Candidate]]) -> dict[Pair, Match]:
+    """Insert the pairs no run saved before, in one statement; the ones inserted.
+
+    A pair saved before (an earlier batch, the other report's run at the same moment)
+    is left as it is and not returned.
+    """
+    now = timezone.now()
+    rows = [(a, b, _pair_kind(c), _pair_score(c)) for (a, b), c in pairs.items()]
+    table = Match._meta.db_table
+    inserted = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start : start + INSERT_ROWS]
+            cursor.execute(
+                f"INSERT INTO {table} (report_a_id, report_b_id, kind, score, created_at, "
+                f"updated_at) VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
+                "ON CONFLICT (report_a_id, report_b_id) DO NOTHING "
+                "RETURNING id, report_a_id, report_b_id, kind, score",
+                [v for row in chunk for v in (*row, now, now)],
+            )
+            inserted += cursor.fetchall()
+    return {
+        (a, b): Match(
+            pk=pk,
+            report_a_id=a,
+            report_b_id=b,
+            kind=kind,
+            score=score,
+            created_at=now,
+            updated_at=now,
+        )
+        for pk, a, b, kind, score in inserted
+    }
+
+
 def _existing(pairs: dict[Pair, list[Candidate]]) -> dict[Pair, Match]:
     """The pairs saved before (by an earlier batch or the other report's run)."""
+    if not pairs:
+        return {}
     firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
     return {
         (m.report_a_id, m.report_b_id): m
@@ -277,9 +321,12 @@ def _with_details_for_told(made: list[MatchMade], detailed: dict[int, Report]) -
         return
     missing = {r.pk for m in told for r in (m.report_a, m.report_b)} - set(detailed)
     if missing:
-        detailed.update({r.pk: r for r in with_details(Report.objects.filter(pk__in=missing))})
+        detailed.update(
+            {r.pk: r for r in Report.objects.select_related(*DETAILS_JOINED).filter(pk__in=missing)}
+        )
     for match in told:
         match.report_a, match.report_b = detailed[match.report_a_id], detailed[match.report_b_id]
+    details_complete(list({r.pk: r for m in told for r in (m.report_a, m.report_b)}.values()))
     prefetch_related_objects(told, "links")
 
 
