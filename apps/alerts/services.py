@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.accounts.models import Officer, Role
 from apps.core.access import NotFound
 from apps.crossmatch.hooks import MatchMade
-from apps.operations.models import Participation
+from apps.operations.selectors import coordinated_operation_ids_of
 from apps.reports.selectors import viewers_for
 
 from . import events
@@ -46,7 +46,7 @@ def officers_concerned(made: list[MatchMade]) -> dict[int, list[Officer]]:
         .select_related("agency")
         .distinct()
     )
-    coordinated = _coordinated(candidates)
+    coordinated = coordinated_operation_ids_of(candidates)
     out: dict[int, list[Officer]] = {}
     for pk, pair in told.items():
         operations = {r.room.operation_id for r in pair}
@@ -58,21 +58,6 @@ def officers_concerned(made: list[MatchMade]) -> dict[int, list[Officer]]:
             or (o.role == Role.COORDINATOR and coordinated.get(o.pk, set()) & operations)
         ]
     return out
-
-
-def _coordinated(officers: list[Officer]) -> dict[int, set[int]]:
-    """officer id -> operations their agency coordinates, for the coordinators among them."""
-    agencies = {o.agency_id for o in officers if o.role == Role.COORDINATOR and o.agency_id}
-    by_agency: dict[int, set[int]] = {}
-    for agency_id, operation_id in Participation.objects.filter(
-        agency_id__in=agencies, coordinating=True
-    ).values_list("agency_id", "operation_id"):
-        by_agency.setdefault(agency_id, set()).add(operation_id)
-    return {
-        o.pk: by_agency.get(o.agency_id, set())
-        for o in officers
-        if o.role == Role.COORDINATOR and o.agency_id
-    }
 
 
 def alerts_for_matches(made: list[MatchMade]) -> None:

@@ -60,13 +60,21 @@ def operation_ids_of(officer: Officer) -> frozenset[int]:
 
 def coordinated_operation_ids(officer: Officer) -> frozenset[int]:
     """Operations `officer` coordinates: a coordinator of one of their coordinating bodies."""
-    if not officer.is_active or not officer.agency_id or officer.role != Role.COORDINATOR:
-        return frozenset()
-    return frozenset(
-        Participation.objects.filter(agency_id=officer.agency_id, coordinating=True).values_list(
-            "operation_id", flat=True
-        )
-    )
+    return coordinated_operation_ids_of([officer]).get(officer.pk, frozenset())
+
+
+def coordinated_operation_ids_of(officers: list[Officer]) -> dict[int, frozenset[int]]:
+    """officer id -> the operations each coordinates (the rule above), one query for all."""
+    coordinators = [
+        o for o in officers if o.is_active and o.agency_id and o.role == Role.COORDINATOR
+    ]
+    by_agency: dict[int, set[int]] = {}
+    if coordinators:
+        for agency_id, operation_id in Participation.objects.filter(
+            agency_id__in={o.agency_id for o in coordinators}, coordinating=True
+        ).values_list("agency_id", "operation_id"):
+            by_agency.setdefault(agency_id, set()).add(operation_id)
+    return {o.pk: frozenset(by_agency.get(o.agency_id, ())) for o in coordinators}
 
 
 def operation_coordinated_by(officer: Officer, operation_id: int) -> bool:
