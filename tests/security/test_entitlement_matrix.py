@@ -33,10 +33,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Country, Role
+from apps.crossmatch.models import Match
+from apps.crossmatch.services import report_match
 from apps.intel.imports import import_file, import_run_start
 from apps.intel.services import indicator_create
 from apps.operations.models import Participation, RoomMembership
-from apps.reports.models import Report
+from apps.reports.models import Report, Selector
 from apps.reports.services import report_create
 from commandcentre.asgi import application
 from tests.factories import AgencyFactory, OfficerFactory, RoomFactory, join, report_data, take_part
@@ -332,6 +334,19 @@ async def _drain(communicator: WebsocketCommunicator, quiet: float = 0.3, limit=
     return events
 
 
+def pairs_gain_a_selector() -> None:
+    """Every matched pair's two reports get one more shared selector (an e-mail address),
+    and the later one is matched again, as if the address had been found late."""
+    for match in Match.objects.all():
+        address = f"pair{match.pk}@example.org"
+        for report_id in (match.report_a_id, match.report_b_id):
+            Selector.objects.create(
+                report_id=report_id, type="email", value=address, normalised=address
+            )
+        Report.objects.filter(pk=match.report_b_id).update(matched_at=None)
+        report_match(match.report_b_id)
+
+
 # ------------------------------------------------------------------------- test
 
 
@@ -365,6 +380,9 @@ async def test_no_channel_delivers_anything_outside_entitlement(capsys):
         return import_file(run, io.BytesIO(IMPORT_CSV.encode()))
 
     run = await sync_to_async(run_import)()
+    # and pairs matched before turn out to share an e-mail address too: their alerts are
+    # sent again, whole (alert.updated)
+    await sync_to_async(pairs_gain_a_selector)()
     facts = await sync_to_async(read_facts)()
     ledger = Ledger(facts)
     ids = {name: o.pk for name, o in officers.items()}
@@ -379,8 +397,10 @@ async def test_no_channel_delivers_anything_outside_entitlement(capsys):
             if event["type"] == "report.created":
                 ledger.check_report_ids(channel, ids[name], [event["report"]["id"]])
             ledger.check_text(channel, ids[name], event)
+    alert_types: Tally = Tally()
     for name, socket in alert_sockets.items():
         for event in await _drain(socket):
+            alert_types[event["type"]] += 1
             ledger.check_text("alert socket", ids[name], event)
     for name, socket in dashboard_sockets.items():
         totals: Tally = Tally()
@@ -407,6 +427,7 @@ async def test_no_channel_delivers_anything_outside_entitlement(capsys):
         print("\nentitlement matrix: events outside entitlement per channel\n" + ledger.report())
     assert sum(ledger.delivered.values()) > 1000  # the matrix really ran
     assert ledger.delivered["alert socket"] > 0 and ledger.delivered["scoring"] > 0
+    assert alert_types["alert.created"] > 0 and alert_types["alert.updated"] > 0, alert_types
     assert dict(ledger.leaks) == {}, ledger.report()
 
 
