@@ -106,6 +106,7 @@ def test_a_batch_finds_what_one_report_at_a_time_finds(labelled_set, db, setting
     kinds = {link[3] for link in one_by_one["links"]}
     assert {"person", "address", "company", "phone"} <= kinds, kinds
     assert any(value.endswith("2105550199") for _, _, value in one_by_one["excluded"])
+    assert not [link for link in one_by_one["links"] if link[4].endswith("2105550199")]
     assert one_by_one["alerts"] and one_by_one["unmatched"] == 0
 
     for batch in (1000, 37):  # all at once; and pairs across batches
