@@ -68,7 +68,7 @@ def coordinated_operation_ids_of(officers: list[Officer]) -> dict[int, frozenset
     coordinators = [
         o for o in officers if o.is_active and o.agency_id and o.role == Role.COORDINATOR
     ]
-    by_agency: dict[int, set[int]] = {}
+    by_agency: dict[int | None, set[int]] = {}
     if coordinators:
         for agency_id, operation_id in Participation.objects.filter(
             agency_id__in={o.agency_id for o in coordinators}, coordinating=True
