@@ -539,6 +539,7 @@ def test_people_stream_through_the_index(labelled_set, people_index, with_tf):
     keys, tf, n = people_index
     kw = {"token_frequency": tf, "name_count": n} if with_tf else {}
     order = list(labelled_set.people)
+    by_rid = {r.rid: r for r in order}
     random.Random(7).shuffle(order)
     per_entity = Counter(r.entity for r in order)
     total_true = sum(k * (k - 1) // 2 for k in per_entity.values())
@@ -549,7 +550,7 @@ def test_people_stream_through_the_index(labelled_set, people_index, with_tf):
         cands = idx.candidates(keys[r.rid], limit=CANDIDATE_LIMIT)
         n_cands += len(cands)
         for cid, _shared in cands:
-            o = labelled_set.people[cid]
+            o = by_rid[cid]
             same_person = o.entity == r.entity
             retrieved_true += same_person
             if person_score(_rec(r), _rec(o), **kw)[0] >= PERSON_MATCH_THRESHOLD:
