@@ -152,12 +152,21 @@ def _words(name: str) -> list[str]:
     return _RE_WORD.findall(name)
 
 
+# an initial "i" before a vowel is how Unidecode and the ICAO passport rule write the
+# Cyrillic я, ю, е, ё (Iuliia, Iana, Iakov) where other schemes write y or j
+_RE_INITIAL_IOTATED = re.compile(r"^i(?=[aeou])")
+
+
 def _forms_of(word: str, lang: str | None) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for latin in latin_forms(word, lang):
         for f in fold_forms(latin):
             if f:
                 out[f] = None
+    if script_of(word) == "latin":
+        for f in list(out):
+            if _RE_INITIAL_IOTATED.match(f):
+                out[_RE_INITIAL_IOTATED.sub("j", f)] = None
     return tuple(out)[:4]
 
 
@@ -607,9 +616,9 @@ def _rare_long_typo(
     cb = _freq(b, token_frequency) * name_count
     if min(ca, cb) > RARE_VARIANT_COUNT + 1e-9:
         return False
-    # the rarer spelling is the typo, unless the reference list knows it as a name
+    # the rarer spelling is the typo, unless it is known as a name of its own
     rarer = [t for t, c in ((a, ca), (b, cb)) if c <= min(ca, cb) + 1e-9]
-    return any(not _listed(t) for t in rarer)
+    return any(not _listed(t) and not t.nick for t in rarer)
 
 
 def _listed(t: NameToken) -> bool:
