@@ -621,6 +621,7 @@ def _rare_long_typo(
     return any(not _listed(t) and not t.nick for t in rarer)
 
 
+@lru_cache(maxsize=65536)
 def _listed(t: NameToken) -> bool:
     """In the reference list of common names."""
     return any(form in _reference_shares() for form in t.forms)
@@ -638,18 +639,11 @@ def _established(
     return _freq(t, token_frequency) * name_count >= ESTABLISHED_COUNT - 1e-9
 
 
-def _other_name(
-    a: NameToken,
-    b: NameToken,
-    token_frequency: Callable[[str], float] | None,
-    name_count: int | None,
-) -> bool:
+def _other_name(a: NameToken, b: NameToken, established: Callable[[NameToken], bool]) -> bool:
     """Are two different tokens two names, not one garbled: both established names, or
     one established and the other three edits away or more (see _DIFFERENT_NAME_BITS)."""
-    known = _established(a, token_frequency, name_count) + _established(
-        b, token_frequency, name_count
-    )
-    return known >= (1 if _far_apart(a, b) else 2)
+    known = established(a) + established(b)
+    return known >= 2 or (known == 1 and _far_apart(a, b))
 
 
 def _tf_bits(
@@ -700,6 +694,13 @@ def _align(
         ta, tb, n, m = tb, ta, m, n
     cells = []
     bits_rows = []
+    known: dict[NameToken, bool] = {}
+
+    def established(t: NameToken) -> bool:
+        if t not in known:
+            known[t] = _established(t, token_frequency, name_count)
+        return known[t]
+
     for x in ta:
         row, brow = [], []
         for y in tb:
@@ -712,7 +713,7 @@ def _align(
             nick_typo = kind == "nickname typo"
             if nick_typo:
                 misspelt = y if _misspelt_nickname(x, y) else x
-                if _established(misspelt, token_frequency, name_count) or token_frequency is None:
+                if token_frequency is None or established(misspelt):
                     kind = "different"
                 else:
                     kind, base = "typo", NICKNAME_TYPO_BITS
@@ -728,7 +729,7 @@ def _align(
                     base = min(base, _LONG_TYPO_BITS_NO_DOB)
                 else:
                     base = min(base, _TYPO_BITS_NO_DOB)
-            if kind == "different" and _other_name(x, y, token_frequency, name_count):
+            if kind == "different" and _other_name(x, y, established):
                 kind, base = "other name", min(base, _DIFFERENT_NAME_BITS)
             tf = _tf_bits(x, y, token_frequency, name_count) if kind == "exact" else 0.0
             b = base + tf
