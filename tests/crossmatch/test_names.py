@@ -260,8 +260,10 @@ def test_date_of_birth_raises_and_lowers():
     transposed = same(a, b, date(1980, 3, 4), date(1980, 4, 3))
     one_digit = same(a, b, D, date(1981, 3, 14))
     different = same(a, b, D, date(1975, 9, 2))
-    assert equal > missing > transposed >= one_digit > different
+    assert equal > transposed >= one_digit > missing > different
     assert transposed >= PERSON_MATCH_THRESHOLD and one_digit >= PERSON_MATCH_THRESHOLD
+    # a typo in a short name and a mistyped digit: still one person (issue 11)
+    assert same("Ida Kristensen", "Iad Kristensen", D, date(1980, 3, 17)) >= 0.5
     assert different < 0.05
     assert dob_relation(date(1980, 3, 4), date(1980, 4, 3)) == "transposed"
     assert dob_relation(D, date(1980, 3, 41 - 27)) == "equal"

@@ -308,10 +308,13 @@ GENDER_BITS = -3.5
 DERIVED_BITS = -4.0
 UNMATCHED_BITS = -1.0
 NAME_BITS_CAP = 10.0
+# A date one digit off (or with day and month swapped) is far more often the same date
+# mistyped than another person's: of two random dates of birth over 54 years, 0.16 % are
+# one digit apart and 1.7 % two digits (issue 11: it used to count a little against).
 DOB_BITS = {
     "equal": 5.0,
-    "transposed": -0.5,
-    "one digit": -0.5,
+    "transposed": 1.0,
+    "one digit": 1.0,
     "two digits": -9.0,
     "missing": 0.0,
     "different": -12.0,
@@ -877,8 +880,8 @@ def person_score(
     Names are compared token by token on their transliterated and folded forms, in the best
     pairing whatever the order (Jaro-Winkler and edit distance for near misses, a nickname
     table, masculine/feminine and derived forms such as Petrov/Petrova, Nikolov/Nikolovski
-    counted against); the date of birth raises the score when equal, lowers it a little
-    when day and month are transposed or one digit differs, and strongly when it differs.
+    counted against); the date of birth raises the score when equal, a little when day and
+    month are transposed or one digit differs, and lowers it strongly when it differs.
     Without a date of birth on both sides only exact (after transliteration and fold) and
     nickname agreement counts for the name, unless the frequencies show a near-identical
     token to be a rare typo of an established name.
