@@ -460,6 +460,19 @@ def test_an_initial_i_before_a_vowel_is_the_iotated_cyrillic_letter():
     assert same("Яна Ценова", "Iana Tsenova") >= PERSON_MATCH_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Nikolaj Marinow", "Николай Маринов"),
+        ("Bojan Petrovski", "Boyan Petrovski"),
+        ("Kalojan Iwanow", "Калоян Иванов"),
+        ("Andrej Novak", "Andrey Novak"),
+    ],
+)
+def test_a_j_between_vowels_or_at_the_end_is_the_glide_others_write_y(a, b):
+    assert same(a, b) >= PERSON_MATCH_THRESHOLD  # the same spelling: no date needed
+
+
 def test_name_tokens_for_the_frequency_table():
     assert name_tokens("Χρήστος Παπαδόπουλος") == ["hristos", "papadopulos"]
     assert name_tokens("Dr. Anna van der Berg") == ["ana", "berg"]

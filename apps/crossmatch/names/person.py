@@ -155,6 +155,9 @@ def _words(name: str) -> list[str]:
 # an initial "i" before a vowel is how Unidecode and the ICAO passport rule write the
 # Cyrillic я, ю, е, ё (Iuliia, Iana, Iakov) where other schemes write y or j
 _RE_INITIAL_IOTATED = re.compile(r"^i(?=[aeou])")
+# j after a vowel, before a vowel or at the end, is the glide others write y (folded to i):
+# Bojan / Boyan, Maja / Maya, Kalojan / Kaloyan, Nikolaj / Nikolay, Andrej / Andrey
+_RE_GLIDE_J = re.compile(r"(?<=[aeiou])j(?=[aeiou]|$)")
 
 
 def _forms_of(word: str, lang: str | None) -> tuple[str, ...]:
@@ -165,8 +168,10 @@ def _forms_of(word: str, lang: str | None) -> tuple[str, ...]:
                 out[f] = None
     if script_of(word) == "latin":
         for f in list(out):
-            if _RE_INITIAL_IOTATED.match(f):
-                out[_RE_INITIAL_IOTATED.sub("j", f)] = None
+            alt = _RE_GLIDE_J.sub("i", _RE_INITIAL_IOTATED.sub("j", f))
+            alt = re.sub(r"(.)\1+", r"\1", alt)
+            if alt != f:
+                out[alt] = None
     return tuple(out)[:4]
 
 
