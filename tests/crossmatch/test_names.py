@@ -473,6 +473,11 @@ def test_a_j_between_vowels_or_at_the_end_is_the_glide_others_write_y(a, b):
     assert same(a, b) >= PERSON_MATCH_THRESHOLD  # the same spelling: no date needed
 
 
+def test_the_dutch_ij_is_the_y_others_write():
+    assert same("Anouk Dijkstra", "Anouk Dykstra") >= PERSON_MATCH_THRESHOLD
+    assert same("Cornelis Meijer", "Cornelis Meyer") >= PERSON_MATCH_THRESHOLD
+
+
 def test_name_tokens_for_the_frequency_table():
     assert name_tokens("Χρήστος Παπαδόπουλος") == ["hristos", "papadopulos"]
     assert name_tokens("Dr. Anna van der Berg") == ["ana", "berg"]

@@ -158,6 +158,8 @@ _RE_INITIAL_IOTATED = re.compile(r"^i(?=[aeou])")
 # j after a vowel, before a vowel or at the end, is the glide others write y (folded to i):
 # Bojan / Boyan, Maja / Maya, Kalojan / Kaloyan, Nikolaj / Nikolay, Andrej / Andrey
 _RE_GLIDE_J = re.compile(r"(?<=[aeiou])j(?=[aeiou]|$)")
+# the Dutch ij before a consonant, which others write y (Dijkstra / Dykstra)
+_RE_DUTCH_IJ = re.compile(r"ij(?=[^aeiou])")
 
 
 def _forms_of(word: str, lang: str | None) -> tuple[str, ...]:
@@ -169,6 +171,7 @@ def _forms_of(word: str, lang: str | None) -> tuple[str, ...]:
     if script_of(word) == "latin":
         for f in list(out):
             alt = _RE_GLIDE_J.sub("i", _RE_INITIAL_IOTATED.sub("j", f))
+            alt = _RE_DUTCH_IJ.sub("i", alt)
             alt = re.sub(r"(.)\1+", r"\1", alt)
             if alt != f:
                 out[alt] = None
