@@ -398,6 +398,7 @@ def test_a_letter_lost_at_the_end_is_a_typo_not_the_other_gender_form():
         ("Conceição Ribeiro", "São Ribeiro"),
         ("Cornelis de Graaf", "Kees de Graaf"),
         ("Sarah Smith", "Sally Smith"),
+        ("Николай Димитров", "Nick Dimitrov"),
     ],
 )
 def test_nicknames_of_many_languages(a, b):

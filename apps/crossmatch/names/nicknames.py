@@ -196,6 +196,8 @@ NICKNAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("Constantin", "Costel", "Costica"),
     # Albanian
     ("Gjon", "John", "Gjoni"),
+    # one name across languages, where the groups above split it
+    ("Nikolaos", "Nikolay", "Nikolai", "Nicolae", "Nicholas", "Nicolas", "Nick", "Nikos"),
     # More of what people are called at home, by language (issue 11). A nickname shared by
     # two names ("Gabi", "Cor", "Voula") joins each to the nickname, never the two names.
     # Greek
