@@ -439,6 +439,21 @@ def test_a_long_rare_typo_counts_without_a_date_of_birth_while_few_names_are_sto
     assert same("Brendan Murray", "Brendan Murphy", D, None, **kw) < PERSON_MATCH_THRESHOLD
 
 
+def test_a_rare_spelling_is_a_typo_only_one_letter_away_and_if_no_listed_name():
+    """Maros (a typo of Marios, seen once) is no typo of Maria: another ending, not a
+    letter lost; Bos, a common Dutch name, is no typo of (De) Boer."""
+    counts = {"maros": 1, "maria": 60, "mihailidi": 3, "mihalides": 1, "anuk": 20}
+    counts |= {"bor": 7, "debor": 7, "bos": 1}
+    n = 5_000
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Maros Mikhaelides", "Μαρία Μιχαηλίδη", None, D, **kw) < PERSON_MATCH_THRESHOLD
+    assert same("Anouk De Boer", "Anouk Bos", None, D, **kw) < PERSON_MATCH_THRESHOLD
+
+
 def test_twins_at_one_address_are_two_people():
     """One family name, one date of birth, two established given names: twins, however
     rare the family name (issue 11: shared addresses of different people)."""

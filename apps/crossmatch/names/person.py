@@ -514,6 +514,18 @@ def _misspelt_nickname(name: NameToken, misspelt: NameToken) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _one_letter_lost(a: NameToken, b: NameToken) -> bool:
+    """One spelling is the other with one letter more (Monika / Monik), not another
+    ending (Marios / Maria)."""
+    return any(
+        abs(len(x) - len(y)) == 1 and OSA.distance(x, y, score_cutoff=1) == 1
+        for xs, ys in ((a.forms, b.forms), (a.plain, b.plain))
+        for x in xs
+        for y in ys
+    )
+
+
+@lru_cache(maxsize=65536)
 def _far_apart(a: NameToken, b: NameToken) -> bool:
     """Three edits or more apart in every spelling."""
     return all(
@@ -716,7 +728,11 @@ def _align(
         row, brow = [], []
         for y in tb:
             sim, kind, base = _token_sim(x, y)
-            if kind == "gender" and _rare_variant(x, y, token_frequency, name_count):
+            if (
+                kind == "gender"
+                and _one_letter_lost(x, y)
+                and _rare_variant(x, y, token_frequency, name_count)
+            ):
                 # a letter lost at the end of an established name (Monika / Monik), not
                 # the other gender's name: the shorter form is seen almost nowhere else
                 length = min(len(x.primary), len(y.primary))

@@ -87,7 +87,8 @@ COMMON_NAMES: dict[str, str] = {
     "NL": """
         Johannes 0.01 Jan 0.01 Cornelis 0.008 Maria 0.02 Johanna 0.01
         Jong 0.005 Jansen 0.004 Vries 0.004 Berg 0.003 Dijk 0.003 Bakker 0.003
-        Janssen 0.003 Visser 0.003 Smit 0.003 Meijer 0.002
+        Janssen 0.003 Visser 0.003 Smit 0.003 Meijer 0.002 Boer 0.003 Mulder 0.002
+        Groot 0.002 Bos 0.002 Vos 0.002
     """,
     "DK": """
         Jens 0.01 Peter 0.01 Lars 0.008 Anne 0.01 Kirsten 0.008 Mette 0.008
