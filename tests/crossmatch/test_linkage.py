@@ -83,12 +83,12 @@ def test_a_name_the_stored_names_show_common_still_weighs_less(world, post):
 # The levels the stratified subset reached through the matcher (seed labelled.SEED),
 # rounded down a little; the suite fails when one drops.
 # 2026-12-02, with the failure kinds of issue 11 in the set: 219 records, 202 pairs;
-# precision 1.0000, recall 0.9511 (tp 175, fn 9) for both (0.9402, fn 11, with the scorer
+# precision 1.0000, recall 0.9620 (tp 177, fn 7) for both (0.9402, fn 11, with the scorer
 # before issue 11). Its hard kinds (typos without a date of birth, two typos, a misspelt
 # nickname) are over-represented on purpose.
 SUBSET_FLOORS = {
-    "labelled pairs": {"precision": 0.995, "recall": 0.95},
-    "every pair of reports": {"precision": 0.995, "recall": 0.95},
+    "labelled pairs": {"precision": 0.995, "recall": 0.955},
+    "every pair of reports": {"precision": 0.995, "recall": 0.955},
 }
 
 
