@@ -756,8 +756,12 @@ def _align(
                     base = min(base, _LONG_TYPO_BITS_NO_DOB)
                 else:
                     base = min(base, _TYPO_BITS_NO_DOB)
-            if kind == "different" and _other_name(x, y, established):
-                kind, base = "other name", min(base, _DIFFERENT_NAME_BITS)
+            if (
+                kind == "different"
+                and base > _DIFFERENT_NAME_BITS
+                and _other_name(x, y, established)
+            ):
+                kind, base = "other name", _DIFFERENT_NAME_BITS
             tf = _tf_bits(x, y, token_frequency, name_count) if kind == "exact" else 0.0
             b = base + tf
             row.append((sim, kind, tf))
@@ -783,6 +787,10 @@ def _align(
                 used_i.add(i)
                 used_j.add(j)
     bits = sum(bits_rows[i][j] for i, j in assign)
+    for i, j in assign:  # the pairs far apart enough not to have been asked above
+        sim, kind, tf = cells[i][j]
+        if kind == "different" and _other_name(ta[i], tb[j], established):
+            cells[i][j] = (sim, "other name", tf)
     if any(cells[i][j][1] in _CONTRADICTING for i, j in assign):
         # a rare family name shared by two records whose given names plainly differ
         # points to relatives, not one person: no extra weight for its rarity
