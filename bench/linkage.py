@@ -102,6 +102,11 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  every pair of reports {run.stream.line()}")
         if run.missed_kinds:
             print("  missed by kind:", dict(run.missed_kinds.most_common(12)))
+        if entity == "person" and run.labelled.fn:
+            print(
+                f"  missed: {run.never_candidates} never a candidate (blocking), "
+                f"{run.labelled.fn - run.never_candidates} scored under the threshold"
+            )
         if run.wrong_kinds:
             print("  wrong by kind:", dict(run.wrong_kinds.most_common(12)))
         print(f"  review: {review} ({len(run.review)} rows)")

@@ -25,8 +25,14 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from apps.accounts.models import Country, Role
-from apps.crossmatch.blocking import name_token_frequency
-from apps.crossmatch.models import MatchLink
+from apps.crossmatch.blocking import (
+    DOB_KEY_WEIGHT,
+    MAX_FUZZY_CANDIDATES,
+    PERSON,
+    ROWS_PER_KEY,
+    name_token_frequency,
+)
+from apps.crossmatch.models import MatchLink, NameKey
 from apps.crossmatch.names import PersonRecord, person_score
 from tests.crossmatch.labelled import LabelledSet, PersonPair, PersonRow
 from tests.factories import AgencyFactory, OfficerFactory, RoomFactory, join
@@ -69,10 +75,14 @@ class Run:
     seconds: float
     labelled: Figures
     stream: Figures
-    # (outcome, kind, text a, text b, score, reasons): false matches and missed pairs
+    # (outcome, kind, text a, text b, score, reasons): false matches and missed pairs; the
+    # score and reasons of a missed pair are as the pair scores at the end of the run, with
+    # all names stored (the matcher scored it once, when its later record arrived)
     review: list[tuple[str, str, str, str, float | None, str]] = field(default_factory=list)
     missed_kinds: Counter = field(default_factory=Counter)
     wrong_kinds: Counter = field(default_factory=Counter)
+    # missed pairs whose earlier record was never a candidate of the later one (blocking)
+    never_candidates: int = 0
 
 
 def linkage_world(countries: Iterable[str]) -> SimpleNamespace:
@@ -107,6 +117,24 @@ def _matches(entity: str) -> dict[frozenset[int], MatchLink]:
         frozenset((link.match.report_a_id, link.match.report_b_id)): link
         for link in MatchLink.objects.filter(selector_type=entity).select_related("match")
     }
+
+
+def was_candidate(earlier: int, later: int) -> bool:
+    """Was the earlier report's person among those the matcher scored when the later report
+    arrived? Its keys read ROWS_PER_KEY rows a key from the reports before it, ranked as
+    `blocked_parties` ranks them, the best MAX_FUZZY_CANDIDATES kept (rows in the order
+    they were stored, as SQLite returns them; one person a report)."""
+    keys = NameKey.objects.filter(report_id=later, entity=PERSON).values_list("key", flat=True)
+    shared: Counter = Counter()
+    for key in sorted(set(keys)):
+        rows = (
+            NameKey.objects.filter(entity=PERSON, key=key, report_id__lt=later)
+            .order_by("id")
+            .values_list("report_id", flat=True)[:ROWS_PER_KEY]
+        )
+        for report_id in rows:
+            shared[report_id] += DOB_KEY_WEIGHT if key.startswith("d:") else 1
+    return earlier in {report_id for report_id, _ in shared.most_common(MAX_FUZZY_CANDIDATES)}
 
 
 def _stream(entity_of: dict[int, int], matched: Iterable[frozenset[int]]) -> Figures:
@@ -162,8 +190,14 @@ def people_run(
                 token_frequency=frequency,
                 name_count=names_stored,
             )
+            earlier, later = sorted((report_of[p.a.rid], report_of[p.b.rid]))
+            if was_candidate(earlier, later):
+                outcome = "missed, scored under the threshold"
+            else:
+                outcome = "missed, never a candidate"
+                run.never_candidates += 1
             run.review.append(
-                ("missed", p.kind, _person_text(p.a), _person_text(p.b), score, "; ".join(reasons))
+                (outcome, p.kind, _person_text(p.a), _person_text(p.b), score, "; ".join(reasons))
             )
         elif match is not None:
             fp += 1

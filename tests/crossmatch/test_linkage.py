@@ -82,11 +82,13 @@ def test_a_name_the_stored_names_show_common_still_weighs_less(world, post):
 
 # The levels the stratified subset reached through the matcher (seed labelled.SEED),
 # rounded down a little; the suite fails when one drops.
-# 2026-12-02: 203 records, 207 pairs; precision 1.0000, recall 0.9641 (tp 188, fn 7) for
-# both. Its hard kinds (typos without a date of birth) are over-represented on purpose.
+# 2026-12-02, with the failure kinds of issue 11 in the set: 219 records, 202 pairs;
+# precision 1.0000, recall 0.9620 (tp 177, fn 7) for both (0.9402, fn 11, with the scorer
+# before issue 11). Its hard kinds (typos without a date of birth, two typos, a misspelt
+# nickname) are over-represented on purpose.
 SUBSET_FLOORS = {
-    "labelled pairs": {"precision": 0.995, "recall": 0.96},
-    "every pair of reports": {"precision": 0.995, "recall": 0.96},
+    "labelled pairs": {"precision": 0.995, "recall": 0.955},
+    "every pair of reports": {"precision": 0.995, "recall": 0.955},
 }
 
 
@@ -97,9 +99,10 @@ def labelled_set():
 
 def test_people_through_the_matcher_stratified_subset(labelled_set, world, post):
     """Every kind of labelled pair (each variant tag of the true pairs, each kind of near
-    miss, housemates at one address among them) is posted person by person, by an officer
-    of the record's country, and matched as the worker does. A pair is found when the
-    matcher made a person Match between its two reports."""
+    miss, housemates at one address among them: siblings, twins, a father and son of one
+    name, flatmates) is posted person by person, by an officer of the record's country,
+    and matched as the worker does. A pair is found when the matcher made a person Match
+    between its two reports."""
     rows, pairs = linkage.stratified_people(labelled_set)
     here = linkage.linkage_world(r.country for r in rows)
 
@@ -113,6 +116,7 @@ def test_people_through_the_matcher_stratified_subset(labelled_set, world, post)
         assert got.recall >= SUBSET_FLOORS[name]["recall"], (name, got, run.review)
     kinds = {tag for p in pairs for tag in p.kind.split("+")}
     assert {"namesake", "sibling", "gender-form", "nickname", "swap", "no-dob"} <= kinds
+    assert {"little-data", "dob-month", "twin", "namesake-housemate", "flatmate"} <= kinds
     housemates = [
         p
         for p in pairs

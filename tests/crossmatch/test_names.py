@@ -260,8 +260,10 @@ def test_date_of_birth_raises_and_lowers():
     transposed = same(a, b, date(1980, 3, 4), date(1980, 4, 3))
     one_digit = same(a, b, D, date(1981, 3, 14))
     different = same(a, b, D, date(1975, 9, 2))
-    assert equal > missing > transposed >= one_digit > different
+    assert equal > transposed >= one_digit > missing > different
     assert transposed >= PERSON_MATCH_THRESHOLD and one_digit >= PERSON_MATCH_THRESHOLD
+    # a typo in a short name and a mistyped digit: still one person (issue 11)
+    assert same("Ida Kristensen", "Iad Kristensen", D, date(1980, 3, 17)) >= 0.5
     assert different < 0.05
     assert dob_relation(date(1980, 3, 4), date(1980, 4, 3)) == "transposed"
     assert dob_relation(D, date(1980, 3, 41 - 27)) == "equal"
@@ -386,6 +388,112 @@ def test_a_letter_lost_at_the_end_is_a_typo_not_the_other_gender_form():
     assert same("Ivan Petrov", "Ivana Petrov", None, None, **kw) < PERSON_MATCH_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Jan Pospíšil", "Honza Pospíšil"),
+        ("Ευαγγελία Παπαδάκη", "Litsa Papadaki"),
+        ("Веселин Атанасов", "Vesko Atanasov"),
+        ("Zsuzsanna Nagy", "Zsuzsa Nagy"),
+        ("Conceição Ribeiro", "São Ribeiro"),
+        ("Cornelis de Graaf", "Kees de Graaf"),
+        ("Sarah Smith", "Sally Smith"),
+        ("Николай Димитров", "Nick Dimitrov"),
+    ],
+)
+def test_nicknames_of_many_languages(a, b):
+    assert same(a, b, D, D) > 0.9
+    assert same(a, b) >= PERSON_MATCH_THRESHOLD
+
+
+def test_a_misspelt_nickname_is_a_typo_of_the_nickname():
+    """Lsii (seen once) is one edit from Lisi, a nickname of Elisabeth; with the date of
+    birth it is the same person. Without frequencies, or without a date of birth, it is not
+    evidence enough."""
+    counts = {"elisabet": 30, "lsii": 1, "volf": 200}
+    n = 10_000
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Elisabeth Wolf", "Lsii Wolf", D, D, **kw) >= PERSON_MATCH_THRESHOLD
+    assert same("Elisabeth Wolf", "Lsii Wolf", D, D) < PERSON_MATCH_THRESHOLD
+    assert same("Elisabeth Wolf", "Lsii Wolf", D, None, **kw) < PERSON_MATCH_THRESHOLD
+
+
+def test_a_long_rare_typo_counts_without_a_date_of_birth_while_few_names_are_stored():
+    """Issue 11: with few names stored, "Ionescu" and its typo "Ioenscu" have each been seen
+    once (in the pair's own records), and _rare_variant cannot tell which is the name. A
+    one-edit typo of a long token seen at most twice now counts a little; short tokens and
+    a neighbour that is a listed common name (Murray / Murphy) still do not."""
+    counts = {"ramona": 3, "ionescu": 1, "ionscu": 1, "brentan": 2, "murai": 4, "murfi": 1}
+    n = 80
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Ramona Ionescu", "Ramona Ioenscu", D, None, **kw) >= PERSON_MATCH_THRESHOLD
+    assert same("Ramona Ionescu", "Ramona Ioenscu", D, None) < PERSON_MATCH_THRESHOLD
+    assert same("Brendan Murray", "Brendan Murphy", D, None, **kw) < PERSON_MATCH_THRESHOLD
+
+
+def test_a_rare_spelling_is_a_typo_only_one_letter_away_and_if_no_listed_name():
+    """Maros (a typo of Marios, seen once) is no typo of Maria: another ending, not a
+    letter lost; Bos, a common Dutch name, is no typo of (De) Boer."""
+    counts = {"maros": 1, "maria": 60, "mihailidi": 3, "mihalides": 1, "anuk": 20}
+    counts |= {"bor": 7, "debor": 7, "bos": 1}
+    n = 5_000
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Maros Mikhaelides", "Μαρία Μιχαηλίδη", None, D, **kw) < PERSON_MATCH_THRESHOLD
+    assert same("Anouk De Boer", "Anouk Bos", None, D, **kw) < PERSON_MATCH_THRESHOLD
+
+
+def test_twins_at_one_address_are_two_people():
+    """One family name, one date of birth, two established given names: twins, however
+    rare the family name (issue 11: shared addresses of different people)."""
+    counts = {"teresa": 9, "verena": 7, "lehner": 1, "josef": 20, "aleksander": 15, "maier": 3}
+    n = 5_000
+
+    def tf(token: str) -> float:
+        return counts.get(token, 0) / n
+
+    kw = {"token_frequency": tf, "name_count": n}
+    assert same("Theresa Lechner", "Verena Lechner", D, D, **kw) < PERSON_MATCH_THRESHOLD
+    assert same("Josef MAYER", "Alexander Mayer", D, D, **kw) < PERSON_MATCH_THRESHOLD
+    _, reasons = person_score(P("Josef Mayer", D), P("Alexander Mayer", D), **kw)
+    assert "rare name: weighs more" not in reasons
+
+
+def test_an_initial_i_before_a_vowel_is_the_iotated_cyrillic_letter():
+    """Iuliia, Iana: the passport (ICAO) and Unidecode spelling of Юлия, Яна."""
+    assert same("Юлия Чолакова", "Iuliia Cholakova", D, D) > 0.99
+    assert same("Яна Ценова", "Iana Tsenova") >= PERSON_MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Nikolaj Marinow", "Николай Маринов"),
+        ("Bojan Petrovski", "Boyan Petrovski"),
+        ("Kalojan Iwanow", "Калоян Иванов"),
+        ("Andrej Novak", "Andrey Novak"),
+    ],
+)
+def test_a_j_between_vowels_or_at_the_end_is_the_glide_others_write_y(a, b):
+    assert same(a, b) >= PERSON_MATCH_THRESHOLD  # the same spelling: no date needed
+
+
+def test_the_dutch_ij_is_the_y_others_write():
+    assert same("Anouk Dijkstra", "Anouk Dykstra") >= PERSON_MATCH_THRESHOLD
+    assert same("Cornelis Meijer", "Cornelis Meyer") >= PERSON_MATCH_THRESHOLD
+
+
 def test_name_tokens_for_the_frequency_table():
     assert name_tokens("Χρήστος Παπαδόπουλος") == ["hristos", "papadopulos"]
     assert name_tokens("Dr. Anna van der Berg") == ["ana", "berg"]
@@ -467,10 +575,10 @@ CANDIDATE_LIMIT = 100  # what the service fetches from the key table per new nam
 # The levels reached (seed labelled.SEED), rounded down a little. The suite fails when any
 # of them drops. People: see labelled.py for the composition.
 FLOORS = {
-    "people, stream, with token frequencies": {"precision": 0.998, "recall": 0.982},
-    "people, stream, no frequencies": {"precision": 0.999, "recall": 0.910},
-    "people, labelled pairs, with token frequencies": {"precision": 0.999, "recall": 0.982},
-    "people, labelled pairs, no frequencies": {"precision": 0.999, "recall": 0.910},
+    "people, stream, with token frequencies": {"precision": 0.999, "recall": 0.984},
+    "people, stream, no frequencies": {"precision": 0.999, "recall": 0.918},
+    "people, labelled pairs, with token frequencies": {"precision": 0.999, "recall": 0.984},
+    "people, labelled pairs, no frequencies": {"precision": 0.999, "recall": 0.918},
     # addresses and companies: posted as reports and matched by the matcher
     "addresses, labelled pairs": {"precision": 0.999, "recall": 0.999},
     "companies, labelled pairs": {"precision": 0.996, "recall": 0.996},
@@ -539,6 +647,7 @@ def test_people_stream_through_the_index(labelled_set, people_index, with_tf):
     keys, tf, n = people_index
     kw = {"token_frequency": tf, "name_count": n} if with_tf else {}
     order = list(labelled_set.people)
+    by_rid = {r.rid: r for r in order}
     random.Random(7).shuffle(order)
     per_entity = Counter(r.entity for r in order)
     total_true = sum(k * (k - 1) // 2 for k in per_entity.values())
@@ -549,7 +658,7 @@ def test_people_stream_through_the_index(labelled_set, people_index, with_tf):
         cands = idx.candidates(keys[r.rid], limit=CANDIDATE_LIMIT)
         n_cands += len(cands)
         for cid, _shared in cands:
-            o = labelled_set.people[cid]
+            o = by_rid[cid]
             same_person = o.entity == r.entity
             retrieved_true += same_person
             if person_score(_rec(r), _rec(o), **kw)[0] >= PERSON_MATCH_THRESHOLD:

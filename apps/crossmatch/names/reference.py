@@ -74,6 +74,60 @@ COMMON_NAMES: dict[str, str] = {
         Jan 0.015 Jiří 0.015 Petr 0.015 Marie 0.01 Jana 0.015
         Novák 0.007 Svoboda 0.005 Novotný 0.005 Dvořák 0.004
     """,
+    "IE": """
+        Patrick 0.01 Seán 0.008 John 0.01 Mary 0.015 Bridget 0.004
+        Murphy 0.01 Kelly 0.007 O'Sullivan 0.006 Walsh 0.006 Smith 0.005 O'Brien 0.005
+        Byrne 0.005 Ryan 0.005 O'Connor 0.004 O'Neill 0.004 Doyle 0.003 McCarthy 0.003
+    """,
+    "US": """
+        James 0.015 John 0.015 Robert 0.015 Michael 0.015 Mary 0.01 Patricia 0.005
+        Smith 0.008 Johnson 0.006 Williams 0.005 Brown 0.004 Jones 0.004 Garcia 0.004
+        Miller 0.004 Davis 0.004 Rodriguez 0.004 Martinez 0.003
+    """,
+    "NL": """
+        Johannes 0.01 Jan 0.01 Cornelis 0.008 Maria 0.02 Johanna 0.01
+        Jong 0.005 Jansen 0.004 Vries 0.004 Berg 0.003 Dijk 0.003 Bakker 0.003
+        Janssen 0.003 Visser 0.003 Smit 0.003 Meijer 0.002 Boer 0.003 Mulder 0.002
+        Groot 0.002 Bos 0.002 Vos 0.002
+    """,
+    "DK": """
+        Jens 0.01 Peter 0.01 Lars 0.008 Anne 0.01 Kirsten 0.008 Mette 0.008
+        Nielsen 0.045 Jensen 0.044 Hansen 0.037 Pedersen 0.029 Andersen 0.028
+        Christensen 0.019 Larsen 0.018 Sørensen 0.017 Rasmussen 0.015 Jørgensen 0.013
+    """,
+    "SE": """
+        Lars 0.01 Anders 0.01 Johan 0.008 Karl 0.01 Maria 0.02 Anna 0.015 Eva 0.01
+        Andersson 0.025 Johansson 0.025 Karlsson 0.022 Nilsson 0.017 Eriksson 0.014
+        Larsson 0.012 Olsson 0.011 Persson 0.01 Svensson 0.01 Gustafsson 0.009
+    """,
+    "NO": """
+        Jan 0.01 Per 0.01 Bjørn 0.008 Ole 0.008 Anne 0.01 Inger 0.008 Kari 0.008
+        Hansen 0.01 Johansen 0.01 Olsen 0.01 Larsen 0.008 Andersen 0.008
+        Pedersen 0.007 Nilsen 0.007 Kristiansen 0.004 Jensen 0.004 Karlsen 0.004
+    """,
+    "FI": """
+        Juha 0.01 Timo 0.01 Matti 0.01 Kari 0.008 Tuula 0.006 Päivi 0.006
+        Korhonen 0.004 Virtanen 0.004 Mäkinen 0.003 Nieminen 0.003 Mäkelä 0.003
+        Hämäläinen 0.003 Laine 0.003 Heikkinen 0.003 Koskinen 0.003
+    """,
+    "EE": """
+        Andres 0.008 Jaan 0.008 Toomas 0.008 Anne 0.008 Tiina 0.006
+        Tamm 0.005 Saar 0.004 Sepp 0.003 Mägi 0.003 Kask 0.003 Kukk 0.003
+    """,
+    "LT": """
+        Jonas 0.015 Petras 0.01 Antanas 0.01 Ona 0.01 Janina 0.008
+        Kazlauskas 0.005 Jankauskas 0.004 Petrauskas 0.004 Stankevičius 0.004
+        Vasiliauskas 0.003 Žukauskas 0.003 Butkus 0.003
+    """,
+    "AT": """
+        Franz 0.01 Josef 0.01 Johann 0.01 Maria 0.02 Anna 0.01
+        Gruber 0.004 Huber 0.003 Bauer 0.002 Wagner 0.002 Müller 0.002 Pichler 0.002
+        Steiner 0.002 Moser 0.002 Mayer 0.002
+    """,
+    "CH": """
+        Daniel 0.008 Peter 0.008 Hans 0.008 Maria 0.01 Ursula 0.006
+        Müller 0.004 Meier 0.002 Schmid 0.002 Keller 0.002 Weber 0.002 Huber 0.002
+    """,
     "TR": """
         Mehmet 0.03 Mustafa 0.02 Ahmet 0.015 Ali 0.015 Fatma 0.015 Ayşe 0.01
         Yılmaz 0.02 Kaya 0.015 Demir 0.015 Şahin 0.01 Çelik 0.01
