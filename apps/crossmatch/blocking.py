@@ -9,9 +9,10 @@ that shares keys, read from that index a bounded number of rows per key, never b
 from collections.abc import Callable
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.reports.hooks import SavedBatch
+from apps.reports.models import Party
 from apps.reports.write import store_rows
 
 from .models import NameKey, NameTokenCount
@@ -145,3 +146,38 @@ def name_token_frequency(
     counts = dict(NameTokenCount.objects.filter(token__in=wanted).values_list("token", "count"))
     total = max(counts.pop("", 0), 1)
     return (lambda token: counts.get(token[:64], 0) / total), total
+
+
+def name_keys_rebuild(*, batch: int = 5000, progress: Callable[[int], None] | None = None) -> int:
+    """Replace every stored party's blocking keys with the current recipe's; parties done.
+
+    A batch of parties per transaction (their keys deleted and written again), in id
+    order, so a stopped run can simply be started again. Token counts are not touched:
+    they count names, not keys.
+    """
+    done, last = 0, 0
+    while True:
+        parties = list(
+            Party.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list(
+                "pk", "report_id", "name", "date_of_birth", "address", "company",
+                "report__country_id",
+            )[:batch]
+        )  # fmt: skip
+        if not parties:
+            return done
+        rows = [
+            NameKey(report_id=report_id, party_id=pk, entity=entity, key=key)
+            for pk, report_id, name, dob, address, company, country in parties
+            for entity, key in party_keys(
+                name=name, date_of_birth=dob, address=address, company=company, country=country
+            )
+        ]
+        with transaction.atomic():
+            NameKey.objects.filter(party_id__in=[p[0] for p in parties]).delete()
+            NameKey.objects.bulk_create(rows, batch_size=2000)
+        done += len(parties)
+        last = parties[-1][0]
+        if progress is not None:
+            progress(done)
