@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -35,6 +36,7 @@ from apps.reports.selectors import reports_visible_to, viewer_for
 
 from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
 from .models import Indicator
+from .scoring_pool import scoring_helpers, scoring_helpers_drop
 from .services import scored_parcels_record
 
 MAX_BATCH = 10_000
@@ -69,16 +71,20 @@ class _Item:
     facts: ParcelFacts | None = None
     fired: list[Fired] | None = None
     score: float = 0.0
+    #: normalised ("" if none or invalid): what a flagged parcel is recorded under
+    tracking_number: str = ""
+    #: what the result shows: the normalised number, else the number as sent
+    shown_tracking_number: str = ""
 
 
-def parcels_parse(parcels: list[Any]) -> list[_Item]:
+def parcels_parse(parcels: list[Any], first_index: int = 0) -> list[_Item]:
     """Each parcel checked with the same rules as a report's parcel.
 
     The compiled schema gives the serializer's values and errors, which name the
     fields at fault.
     """
     items = []
-    for index, raw in enumerate(parcels):
+    for index, raw in enumerate(parcels, first_index):
         ref = raw.get("ref", "") if isinstance(raw, dict) else ""
         item = _Item(index=index, ref=ref if isinstance(ref, str) else "")
         if not isinstance(raw, dict):
@@ -193,42 +199,116 @@ def parcels_score(
     for the indicator's effectiveness.
     """
     rules = operation_rules(operation) if rules is None else rules
-    items = parcels_parse(parcels)
-    key_roles = frozenset(
-        role for r in rules if r.kind == IndicatorKind.EARLIER_PERSON for role in r.params["roles"]
-    )
     officer_region = officer.agency.country_id if officer.agency_id else None
-    for item in items:
-        if item.data is not None:
-            # National numbers are read as numbers of the destination, where the
-            # parcel is scanned and its recipient lives; else the scanning officer's.
-            region = item.data.get("destination_country") or officer_region
-            item.facts, warnings = _facts(item.data, region, key_roles)
-            item.warnings = warnings or None
-
-    scorable = [item for item in items if item.facts is not None]
-    evidence = _evidence(operation.pk, [i.facts for i in scorable], rules)
-    for item, found in zip(scorable, evidence, strict=True):
-        fired = []
-        score = 0.0
-        for rule in rules:
-            hit = rule.test(item.facts, found)
-            if hit is not None:
-                fired.append(hit)
-                score += rule.weight
-        item.fired, item.score = fired, round(score, 3)
-
+    items = _score_parts(operation.pk, officer_region, parcels, rules)
     if record:
         scored_parcels_record(
             operation_id=operation.pk,
             officer=officer,
             flagged=[
-                (i.facts.tracking_number, [f.indicator_id for f in i.fired], i.score)
-                for i in scorable
-                if i.fired and i.facts.tracking_number
+                (i.tracking_number, [f.indicator_id for f in i.fired], i.score)
+                for i in items
+                if i.fired and i.tracking_number
             ],
         )
     return _results(items, rules, officer)
+
+
+#: A batch this large is scored in parts on several cores (scoring_pool); below
+#: it, shipping the parts costs more than it saves.
+SPLIT_AT = 100
+
+
+def _score_parts(
+    operation_id: int, region: str | None, parcels: list[Any], rules: list[Rule]
+) -> list[_Item]:
+    """`score_part` of the whole batch, in runs side by side when it is large.
+
+    This process scores the first run while the helpers score the others; the
+    items come back in the batch's order, the same as scored in one run.
+    """
+    helpers = scoring_helpers() if len(parcels) >= SPLIT_AT else None
+    if helpers is None:
+        return score_part(operation_id, region, parcels, rules, 0)
+    pool, count = helpers
+    size = -(-len(parcels) // (count + 1))
+    rows = [(r.indicator_id, r.name, r.kind, r.params, r.weight, r.explanation) for r in rules]
+    starts = range(size, len(parcels), size)
+    try:
+        futures = [
+            pool.submit(score_part_elsewhere, operation_id, region, parcels[s : s + size], rows, s)
+            for s in starts
+        ]
+    except BrokenProcessPool:
+        scoring_helpers_drop(pool)
+        return score_part(operation_id, region, parcels, rules, 0)
+    items = score_part(operation_id, region, parcels[:size], rules, 0)
+    for start, future in zip(starts, futures, strict=True):
+        try:
+            items += future.result()
+        except BrokenProcessPool:
+            scoring_helpers_drop(pool)
+            items += score_part(operation_id, region, parcels[start : start + size], rules, start)
+    return items
+
+
+#: Rules compiled in a helper process, by the indicators' values.
+_rules_elsewhere: dict[str, list[Rule]] = {}
+
+
+def score_part_elsewhere(
+    operation_id: int, region: str | None, parcels: list[Any], rule_rows: list[tuple], first: int
+) -> list[_Item]:
+    """`score_part` in a helper process: the rules come as values and are compiled here once."""
+    key = repr(rule_rows)
+    rules = _rules_elsewhere.get(key)
+    if rules is None:
+        if len(_rules_elsewhere) >= 64:
+            _rules_elsewhere.clear()
+        rules = _rules_elsewhere[key] = [compile_rule(*row) for row in rule_rows]
+    connection.close_if_unusable_or_obsolete()
+    return score_part(operation_id, region, parcels, rules, first)
+
+
+def score_part(
+    operation_id: int, region: str | None, parcels: list[Any], rules: list[Rule], first_index: int
+) -> list[_Item]:
+    """Parse, extract, look up the evidence and test the rules for a run of a batch's parcels.
+
+    Parcels are scored each on its own (the evidence of one never depends on
+    another), so a batch scored in parts, in this process or another, gives the
+    same items as scored whole. What comes back holds what the results and the
+    record need, not the parcels' facts.
+    """
+    items = parcels_parse(parcels, first_index)
+    key_roles = frozenset(
+        role for r in rules if r.kind == IndicatorKind.EARLIER_PERSON for role in r.params["roles"]
+    )
+    for item in items:
+        if item.data is not None:
+            # National numbers are read as numbers of the destination, where the
+            # parcel is scanned and its recipient lives; else the scanning officer's.
+            item.facts, warnings = _facts(
+                item.data, item.data.get("destination_country") or region, key_roles
+            )
+            item.warnings = warnings or None
+
+    scorable = [item for item in items if item.facts is not None]
+    evidence = _evidence(operation_id, [i.facts for i in scorable], rules)
+    for item, found in zip(scorable, evidence, strict=True):
+        facts = item.facts
+        fired = []
+        score = 0.0
+        for rule in rules:
+            hit = rule.test(facts, found)
+            if hit is not None:
+                fired.append(hit)
+                score += rule.weight
+        item.fired, item.score = fired, round(score, 3)
+        item.tracking_number = facts.tracking_number
+        item.shown_tracking_number = facts.tracking_number or item.data.get("tracking_number", "")
+        item.facts = item.data = None
+    return items
 
 
 # ------------------------------------------------------------------- evidence
@@ -466,7 +546,7 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
         result = {
             "index": item.index,
             "ref": item.ref,
-            "tracking_number": item.facts.tracking_number or item.data.get("tracking_number", ""),
+            "tracking_number": item.shown_tracking_number,
             "score": item.score,
             "indicators": [
                 {
