@@ -10,11 +10,13 @@ selector index (type, normalised) and the name-key index, never by a scan.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -129,15 +131,21 @@ def _facts(data: dict, region: str | None, key_roles: frozenset[str]) -> tuple[P
         tracking_number=tracking,
         origin=data.get("origin_country"),
         destination=data.get("destination_country"),
-        carrier=fold_text(data.get("carrier") or ""),
-        content=fold_text(data.get("declared_content") or ""),
-        notes=fold_text(notes or ""),
+        carrier=_fold_short(data.get("carrier") or ""),
+        content=_fold_short(data.get("declared_content") or ""),
+        notes=fold_text(notes) if notes else "",
         weight_g=data.get("weight_g"),
         selectors=selectors,
         people=people,
         email_domains=domains,
     )
     return facts, {path: [message] for path, message in warnings.items()}
+
+
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    """fold_text of a carrier or a declared content: a hub sees the same few all day."""
+    return fold_text(text)
 
 
 @lru_cache(maxsize=100_000)
@@ -474,6 +482,11 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
     return holders
 
 
+def _most_shared(holder: tuple[int, int]) -> tuple[int, int]:
+    """The party sharing the most keys first, then the lowest id."""
+    return -holder[1], holder[0]
+
+
 def _earlier_by_person(
     operation_id: int, facts: list[ParcelFacts], kinds: set[str]
 ) -> dict[tuple, list[tuple[int, str, float, str]]]:
@@ -490,11 +503,8 @@ def _earlier_by_person(
     }
     wanted: dict[tuple, list[int]] = {}
     for ident in people:
-        shared: dict[int, int] = defaultdict(int)
-        for key in blocking[ident]:
-            for party_id in holders.get(key, ()):
-                shared[party_id] += 1
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PERSON_CANDIDATES]
+        shared = Counter(chain.from_iterable(holders[key] for key in blocking[ident]))
+        ranked = heapq.nsmallest(MAX_PERSON_CANDIDATES, shared.items(), key=_most_shared)
         # One shared key among many is a coincidence of spelling, not a candidate.
         floor = max(min(2, len(blocking[ident])), (ranked[0][1] + 1) // 2) if ranked else 0
         wanted[ident] = [party_id for party_id, n in ranked if n >= floor]

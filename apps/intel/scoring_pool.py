@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _pool_key: tuple | None = None
 _lock = threading.Lock()
+#: After a helper died, parts are scored here until then (time.monotonic()).
+_off_until = 0.0
+#: How long helpers stay off after one died (its cause may well kill the next).
+OFF_AFTER_DEATH = 300.0
 
 
 def scoring_processes() -> int:
@@ -48,6 +53,8 @@ def scoring_helpers() -> tuple[ProcessPoolExecutor, int] | None:
         return None
     if multiprocessing.current_process().daemon:
         return None  # a daemonic process (a Celery prefork child) may not have children
+    if _off_until and time.monotonic() < _off_until:
+        return None
     db = {k: v for k, v in connection.settings_dict.items() if k in _DB_KEYS}
     key = (processes, tuple(sorted((k, repr(v)) for k, v in db.items())))
     global _pool, _pool_key
@@ -66,13 +73,17 @@ def scoring_helpers() -> tuple[ProcessPoolExecutor, int] | None:
 
 
 def scoring_helpers_drop(pool: ProcessPoolExecutor) -> None:
-    """Forget a pool whose process died; the next large batch starts a new one."""
-    global _pool, _pool_key
+    """Forget a pool whose process died: parts are scored here for OFF_AFTER_DEATH seconds."""
+    global _pool, _pool_key, _off_until
     with _lock:
         if _pool is pool:
             _pool, _pool_key = None, None
+        _off_until = time.monotonic() + OFF_AFTER_DEATH
     pool.shutdown(wait=False, cancel_futures=True)
-    logger.warning("a scoring helper process died; parts are scored in process")
+    logger.warning(
+        "a scoring helper process died; batches are scored in one process for %d s",
+        OFF_AFTER_DEATH,
+    )
 
 
 #: What a helper needs to reach the same database as this process (the test
