@@ -225,38 +225,51 @@ def parcels_score(
 #: A batch this large is scored in parts on several cores (scoring_pool); below
 #: it, shipping the parts costs more than it saves.
 SPLIT_AT = 100
+#: Parts per process: small enough that this process, done with its own, takes
+#: over parts no helper has started (a helper may get less of a busy machine).
+PARTS_PER_PROCESS = 4
 
 
 def _score_parts(
     operation_id: int, region: str | None, parcels: list[Any], rules: list[Rule]
 ) -> list[_Item]:
-    """`score_part` of the whole batch, in runs side by side when it is large.
+    """`score_part` of the whole batch, in parts side by side when it is large.
 
-    This process scores the first run while the helpers score the others; the
-    items come back in the batch's order, the same as scored in one run.
+    This process scores the first part while the helpers take the others in
+    turn; done with its own, it scores the parts still waiting, the last first.
+    The items come back in the batch's order, the same as scored in one part.
     """
     helpers = scoring_helpers() if len(parcels) >= SPLIT_AT else None
     if helpers is None:
         return score_part(operation_id, region, parcels, rules, 0)
     pool, count = helpers
-    size = -(-len(parcels) // (count + 1))
+    size = max(SPLIT_AT // 2, -(-len(parcels) // ((count + 1) * PARTS_PER_PROCESS)))
     rows = [(r.indicator_id, r.name, r.kind, r.params, r.weight, r.explanation) for r in rules]
-    starts = range(size, len(parcels), size)
+    starts = list(range(size, len(parcels), size))
+    done: dict[int, list[_Item]] = {}
+    futures = {}
     try:
-        futures = [
-            pool.submit(score_part_elsewhere, operation_id, region, parcels[s : s + size], rows, s)
-            for s in starts
-        ]
+        for s in starts:
+            futures[s] = pool.submit(
+                score_part_elsewhere, operation_id, region, parcels[s : s + size], rows, s
+            )
     except BrokenProcessPool:
         scoring_helpers_drop(pool)
-        return score_part(operation_id, region, parcels, rules, 0)
-    items = score_part(operation_id, region, parcels[:size], rules, 0)
-    for start, future in zip(starts, futures, strict=True):
-        try:
-            items += future.result()
-        except BrokenProcessPool:
-            scoring_helpers_drop(pool)
-            items += score_part(operation_id, region, parcels[start : start + size], rules, start)
+    done[0] = score_part(operation_id, region, parcels[:size], rules, 0)
+    for s in reversed(starts):
+        future = futures.get(s)
+        if future is not None and not future.cancel():
+            break  # a helper has it, and the parts before it
+        done[s] = score_part(operation_id, region, parcels[s : s + size], rules, s)
+    items = done[0]
+    for s in starts:
+        if s not in done:
+            try:
+                done[s] = [_item_from_tuple(row) for row in futures[s].result()]
+            except BrokenProcessPool:
+                scoring_helpers_drop(pool)
+                done[s] = score_part(operation_id, region, parcels[s : s + size], rules, s)
+        items += done[s]
     return items
 
 
@@ -266,7 +279,7 @@ _rules_elsewhere: dict[str, list[Rule]] = {}
 
 def score_part_elsewhere(
     operation_id: int, region: str | None, parcels: list[Any], rule_rows: list[tuple], first: int
-) -> list[_Item]:
+) -> list[tuple]:
     """`score_part` in a helper process: the rules come as values and are compiled here once."""
     key = repr(rule_rows)
     rules = _rules_elsewhere.get(key)
@@ -275,7 +288,45 @@ def score_part_elsewhere(
             _rules_elsewhere.clear()
         rules = _rules_elsewhere[key] = [compile_rule(*row) for row in rule_rows]
     connection.close_if_unusable_or_obsolete()
-    return score_part(operation_id, region, parcels, rules, first)
+    return [
+        _item_as_tuple(item) for item in score_part(operation_id, region, parcels, rules, first)
+    ]
+
+
+# Items travel between processes as plain tuples: pickling a dataclass with
+# slots costs several times as much.
+
+
+def _item_as_tuple(item: _Item) -> tuple:
+    fired = (
+        None
+        if item.fired is None
+        else [(f.indicator_id, f.reasons, f.report_ids, f.details) for f in item.fired]
+    )
+    return (
+        item.index,
+        item.ref,
+        item.errors,
+        item.warnings,
+        fired,
+        item.score,
+        item.tracking_number,
+        item.shown_tracking_number,
+    )
+
+
+def _item_from_tuple(row: tuple) -> _Item:
+    index, ref, errors, warnings, fired, score, tracking_number, shown = row
+    return _Item(
+        index=index,
+        ref=ref,
+        errors=errors,
+        warnings=warnings,
+        fired=None if fired is None else [Fired(*f) for f in fired],
+        score=score,
+        tracking_number=tracking_number,
+        shown_tracking_number=shown,
+    )
 
 
 def score_part(
