@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import ExitStack, nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -192,19 +193,15 @@ def scored_parcels_record(
         merged[tracking_number] = (ids | set(indicator_ids), max(best, score))
     if not merged:
         return
-    own = not connection.in_atomic_block
+    # The scores are already the caller's; what is written here is bookkeeping
+    # (flagged parcels, counts). In a transaction of its own on PostgreSQL it does
+    # not wait for the WAL flush, most of a single parcel's time: a crash of the
+    # database server may lose its last fraction of a second, never part of one.
+    asynchronous = not connection.in_atomic_block and connection.vendor == "postgresql"
     for attempt in range(3):
         try:
             with transaction.atomic():
-                if own and connection.vendor == "postgresql":
-                    # The scores are already the caller's; what is written is
-                    # bookkeeping (flagged parcels, counts). Not waiting for the
-                    # WAL flush takes most of a single parcel's time away; a crash
-                    # of the database server may lose the last fraction of a second
-                    # of it, never part of a transaction.
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                _record(operation_id, officer, merged)
+                _record(operation_id, officer, merged, asynchronous=asynchronous)
             return
         except IntegrityError:
             # Another scan of one of these parcels committed first: read it and add to it.
@@ -212,18 +209,42 @@ def scored_parcels_record(
                 raise
 
 
-def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
-    """Lock the parcels already scored, add what is new: plain rows, no model objects."""
+def _pipelined():
+    """Statements sent without waiting for each answer (psycopg's pipeline mode), where
+    there is one; errors come out as Django's at the end of the block."""
+    if connection.vendor != "postgresql":
+        return nullcontext()
+    stack = ExitStack()
+    stack.enter_context(connection.wrap_database_errors)
+    stack.enter_context(connection.connection.pipeline())
+    return stack
+
+
+def _record(
+    operation_id: int, officer: Officer | None, merged: dict, *, asynchronous: bool
+) -> None:
+    """Lock the parcels already scored, add what is new: plain rows, no model objects.
+
+    Three round trips whatever the batch: the lock (with the commit setting), the
+    writes (parcels, counts, totals), the commit.
+    """
     numbers = sorted(merged)
     existing: dict[str, tuple[list[int], float]] = {}
-    for start in range(0, len(numbers), 1000):
-        for number, indicator_ids, score in (
-            ScoredParcel.objects.select_for_update()
-            .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 1000])
-            .order_by("tracking_number")
-            .values_list("tracking_number", "indicator_ids", "score")
-        ):
-            existing[number] = (indicator_ids, score)
+    connection.ensure_connection()
+    with _pipelined():
+        if asynchronous:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        for start in range(0, len(numbers), 1000):
+            for number, indicator_ids, score in (
+                ScoredParcel.objects.select_for_update()
+                .filter(
+                    operation_id=operation_id, tracking_number__in=numbers[start : start + 1000]
+                )
+                .order_by("tracking_number")
+                .values_list("tracking_number", "indicator_ids", "score")
+            ):
+                existing[number] = (indicator_ids, score)
     deltas: dict[int, dict[str, int]] = {}
     new: list[tuple] = []
     changed: list[tuple] = []
@@ -244,7 +265,7 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
         for indicator_id in added:
             deltas.setdefault(indicator_id, {"flagged": 0})["flagged"] += 1
     table = ScoredParcel._meta.db_table
-    with connection.cursor() as cursor:
+    with _pipelined(), connection.cursor() as cursor:
         if len(new) > 1 and connection.vendor == "postgresql":
             # one statement for the batch's new parcels, not one per parcel
             cursor.execute(
@@ -282,7 +303,7 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
                 "WHERE operation_id = %s AND tracking_number = %s",
                 changed,
             )
-    indicator_stats_add(operation_id, deltas)
+        indicator_stats_add(operation_id, deltas)
 
 
 def effectiveness_record_reports(batch: SavedBatch) -> None:
