@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -287,10 +287,14 @@ def score_part_elsewhere(
         if len(_rules_elsewhere) >= 64:
             _rules_elsewhere.clear()
         rules = _rules_elsewhere[key] = [compile_rule(*row) for row in rule_rows]
-    connection.close_if_unusable_or_obsolete()
-    return [
-        _item_as_tuple(item) for item in score_part(operation_id, region, parcels, rules, first)
-    ]
+    try:
+        items = score_part(operation_id, region, parcels, rules, first)
+    except (InterfaceError, OperationalError):
+        # The helper's connection broke (the database restarted...): scoring only
+        # reads, so once more on a new one.
+        connection.close()
+        items = score_part(operation_id, region, parcels, rules, first)
+    return [_item_as_tuple(item) for item in items]
 
 
 # Items travel between processes as plain tuples: pickling a dataclass with
