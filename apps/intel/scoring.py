@@ -227,7 +227,7 @@ def parcels_score(
 SPLIT_AT = 100
 #: Parts per process: small enough that this process, done with its own, takes
 #: over parts no helper has started (a helper may get less of a busy machine).
-PARTS_PER_PROCESS = 4
+PARTS_PER_PROCESS = 2
 
 
 def _score_parts(
