@@ -597,12 +597,35 @@ def _earlier_by_person(
 
 
 def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[dict]:
-    by_id = {r.indicator_id: r for r in rules}
+    described = {r.indicator_id: (r.name, r.kind, r.weight, r.explanation) for r in rules}
     shown: set[int] = set()
     for item in items:
         for fired in item.fired or ():
             shown.update(fired.report_ids[:MAX_EVIDENCE])
     rows, readable = _evidence_rows(officer, shown)
+
+    def indicator(fired: Fired) -> dict:
+        name, kind, weight, explanation = described[fired.indicator_id]
+        return {
+            "id": fired.indicator_id,
+            "name": name,
+            "kind": kind,
+            "weight": weight,
+            "explanation": explanation,
+            "reasons": fired.reasons,
+            "reports": [
+                evidence_for(
+                    replace(rows[r], details=fired.details.get(r, {})),
+                    is_readable=r in readable,
+                )
+                for r in fired.report_ids[:MAX_EVIDENCE]
+                if r in rows
+            ]
+            if fired.report_ids
+            else [],
+            "reports_total": len(fired.report_ids),
+        }
+
     results = []
     for item in items:
         if item.errors is not None:
@@ -613,26 +636,7 @@ def _results(items: list[_Item], rules: list[Rule], officer: Officer) -> list[di
             "ref": item.ref,
             "tracking_number": item.shown_tracking_number,
             "score": item.score,
-            "indicators": [
-                {
-                    "id": fired.indicator_id,
-                    "name": by_id[fired.indicator_id].name,
-                    "kind": by_id[fired.indicator_id].kind,
-                    "weight": by_id[fired.indicator_id].weight,
-                    "explanation": by_id[fired.indicator_id].explanation,
-                    "reasons": fired.reasons,
-                    "reports": [
-                        evidence_for(
-                            replace(rows[r], details=fired.details.get(r, {})),
-                            is_readable=r in readable,
-                        )
-                        for r in fired.report_ids[:MAX_EVIDENCE]
-                        if r in rows
-                    ],
-                    "reports_total": len(fired.report_ids),
-                }
-                for fired in item.fired
-            ],
+            "indicators": [indicator(fired) for fired in item.fired],
         }
         if item.warnings:
             result["warnings"] = item.warnings
