@@ -14,6 +14,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
@@ -389,18 +390,30 @@ def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) ->
     out = [Evidence() for _ in facts]
     if not facts or not (selector_rules or person_rules):
         return out
-    if selector_rules:
-        types = {t for r in selector_rules for t in r.params["types"]}
+    types = {t for r in selector_rules for t in r.params["types"]}
+    pairs = _selector_pairs(facts, types) if selector_rules else []
+    people = _people(facts) if person_rules else {}
+    keys = sorted({k for person, _ in people.values() for k in person.keys} - _common_keys)
+    selector_rows: Iterable[tuple] | None = None
+    key_rows: Iterable[tuple] | None = None
+    if pairs and keys and connection.vendor == "postgresql":
+        # Both lookups in one round trip: a single parcel's time is mostly round trips.
+        by_selector = _selector_statements(operation_id, pairs)
+        rows = _fetch_pipelined(by_selector + _name_key_statements(keys))
+        selector_rows = chain.from_iterable(rows[: len(by_selector)])
+        key_rows = chain.from_iterable(rows[len(by_selector) :])
+    if pairs:
         kinds = {k for r in selector_rules for k in r.params["report_kinds"]}
-        found = _earlier_by_selector(operation_id, facts, types, kinds)
+        found = _earlier_by_selector(operation_id, pairs, kinds, selector_rows)
         for f, ev in zip(facts, out, strict=True):
             for s in f.selectors:
                 reports = found.get((s.type, s.normalised))
                 if reports:
                     ev.by_selector[(s.type, s.normalised)] = reports
-    if person_rules:
+    if people:
         kinds = {k for r in person_rules for k in r.params["report_kinds"]}
-        found_people = _earlier_by_person(operation_id, facts, kinds)
+        holders = _name_key_holders(keys, key_rows)
+        found_people = _earlier_by_person(operation_id, people, holders, kinds)
         for f, ev in zip(facts, out, strict=True):
             for person in f.people:
                 matches = found_people.get((person.role, person.name, person.date_of_birth))
@@ -409,24 +422,65 @@ def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) ->
     return out
 
 
-def _earlier_by_selector(
-    operation_id: int, facts: list[ParcelFacts], types: set[str], kinds: set[str]
-) -> dict[tuple[str, str], list[tuple[int, str]]]:
+def _fetch_pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of each statement, all sent before the first answer is read (PostgreSQL)."""
+    connection.ensure_connection()
+    with ExitStack() as stack:
+        stack.enter_context(connection.wrap_database_errors)
+        stack.enter_context(connection.connection.pipeline())
+        cursors = [stack.enter_context(connection.cursor()) for _ in statements]
+        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+            cursor.execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+
+
+def _selector_pairs(facts: list[ParcelFacts], types: set[str]) -> list[tuple[str, str]]:
+    """The batch's (type, normalised) selectors of the types looked up, each once."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for f in facts:
         for s in f.selectors:
             if s.type in types:
                 wanted[s.type].add(s.normalised)
-    if not wanted:
-        return {}
+    return [(stype, value) for stype, values in wanted.items() for value in sorted(values)]
+
+
+def _earlier_by_selector(
+    operation_id: int,
+    pairs: list[tuple[str, str]],
+    kinds: set[str],
+    rows: Iterable[tuple] | None = None,
+) -> dict[tuple[str, str], list[tuple[int, str]]]:
     found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    pairs = [(stype, value) for stype, values in wanted.items() for value in sorted(values)]
-    for report_id, stype, normalised, kind, operation in _selector_rows(operation_id, pairs):
+    if rows is None:
+        rows = _selector_rows(operation_id, pairs)
+    for report_id, stype, normalised, kind, operation in rows:
         if operation == operation_id and kind in kinds:
             found[(stype, normalised)].append((report_id, kind))
     for reports in found.values():
         reports.sort(reverse=True)  # the latest first
     return found
+
+
+# The pairs as two arrays, a probe of the selector index each whatever its type;
+# 1000 a statement: more, and the planner turns to hash joins (and JIT).
+_SELECTOR_SQL = (
+    "SELECT s.report_id, s.type, s.normalised, r.kind, rm.operation_id "
+    "FROM unnest(%s::text[], %s::text[]) AS w(type, normalised) "
+    f"JOIN {Selector._meta.db_table} s "
+    "ON s.type = w.type AND s.normalised = w.normalised "
+    f"JOIN {Report._meta.db_table} r ON r.id = s.report_id "
+    f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {ExcludedSelector._meta.db_table} e "
+    "WHERE e.operation_id = %s AND e.selector_type = w.type "
+    "AND e.normalised = w.normalised)"
+)
+
+
+def _selector_statements(operation_id: int, pairs: list[tuple[str, str]]) -> list[tuple[str, list]]:
+    return [
+        (_SELECTOR_SQL, [[t for t, _ in chunk], [v for _, v in chunk], operation_id])
+        for chunk in _chunks(pairs, 1000)
+    ]
 
 
 def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[tuple]:
@@ -438,22 +492,9 @@ def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[
     of the selector index.
     """
     if connection.vendor == "postgresql":
-        # The pairs as two arrays, a probe of the selector index each whatever its
-        # type; 1000 a statement: more, and the planner turns to hash joins (and JIT).
-        sql = (
-            "SELECT s.report_id, s.type, s.normalised, r.kind, rm.operation_id "
-            "FROM unnest(%s::text[], %s::text[]) AS w(type, normalised) "
-            f"JOIN {Selector._meta.db_table} s "
-            "ON s.type = w.type AND s.normalised = w.normalised "
-            f"JOIN {Report._meta.db_table} r ON r.id = s.report_id "
-            f"JOIN {Room._meta.db_table} rm ON rm.id = r.room_id "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {ExcludedSelector._meta.db_table} e "
-            "WHERE e.operation_id = %s AND e.selector_type = w.type "
-            "AND e.normalised = w.normalised)"
-        )
         with connection.cursor() as cursor:
-            for chunk in _chunks(pairs, 1000):
-                cursor.execute(sql, [[t for t, _ in chunk], [v for _, v in chunk], operation_id])
+            for sql, params in _selector_statements(operation_id, pairs):
+                cursor.execute(sql, params)
                 yield from cursor.fetchall()
         return
     excluded = set(
@@ -483,40 +524,53 @@ def _selector_rows(operation_id: int, pairs: list[tuple[str, str]]) -> Iterable[
 _common_keys: set[str] = set()
 MAX_COMMON_KEYS = 500_000
 
+# Per key at most ROWS_PER_KEY holders, aggregated in the database: a common key
+# comes back as one row without its holders. 1000 keys a statement keep its
+# estimate under PostgreSQL's JIT threshold (compiling costs more than it saves).
+_NAME_KEY_SQL = (
+    "SELECT k.key, CASE WHEN cardinality(nk.ids) < %s THEN nk.ids END "
+    "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL ("
+    f"SELECT array_agg(party_id) AS ids FROM (SELECT party_id FROM {NameKey._meta.db_table} "
+    "WHERE entity = %s AND key = k.key LIMIT %s) one) nk "
+    "WHERE nk.ids IS NOT NULL"
+)
 
-def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
+
+def _name_key_statements(ordered: list[str]) -> list[tuple[str, list]]:
+    return [
+        (_NAME_KEY_SQL, [ROWS_PER_KEY, chunk, PERSON, ROWS_PER_KEY])
+        for chunk in _chunks(ordered, 1000)
+    ]
+
+
+def _name_key_holders(
+    ordered: list[str], rows: Iterable[tuple] | None = None
+) -> dict[str, list[int]]:
     """People holding each name key, at most ROWS_PER_KEY per key (as crossmatch reads them).
 
     A key that fills the limit is too common to block on and is left out; so the
-    read is bounded whatever the size of the index.
+    read is bounded whatever the size of the index. `ordered`: keys not known to
+    be common, sorted; `rows`: their rows if already read.
     """
     holders: dict[str, list[int]] = {}
-    ordered = sorted(keys - _common_keys)
-    table = NameKey._meta.db_table
     common: list[str] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Per key at most ROWS_PER_KEY holders, aggregated in the database: a
-            # common key comes back as one row without its holders. 1000 keys a
-            # statement keep its estimate under PostgreSQL's JIT threshold (compiling
-            # costs more than it saves here).
-            for chunk in _chunks(ordered, 1000):
-                cursor.execute(
-                    "SELECT k.key, CASE WHEN cardinality(nk.ids) < %s THEN nk.ids END "
-                    "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL ("
-                    f"SELECT array_agg(party_id) AS ids FROM (SELECT party_id FROM {table} "
-                    "WHERE entity = %s AND key = k.key LIMIT %s) one) nk "
-                    "WHERE nk.ids IS NOT NULL",
-                    [ROWS_PER_KEY, chunk, PERSON, ROWS_PER_KEY],
-                )
-                for key, ids in cursor.fetchall():
-                    if ids is None:
-                        common.append(key)
-                    else:
-                        holders[key] = ids
-        else:
-            # SQLite: one compound SELECT of per-key LIMITed subqueries (at most 500 terms).
-            found: dict[str, list[int]] = defaultdict(list)
+    if connection.vendor == "postgresql":
+        if rows is None:
+            rows = []
+            with connection.cursor() as cursor:
+                for sql, params in _name_key_statements(ordered):
+                    cursor.execute(sql, params)
+                    rows += cursor.fetchall()
+        for key, ids in rows:
+            if ids is None:
+                common.append(key)
+            else:
+                holders[key] = ids
+    else:
+        # SQLite: one compound SELECT of per-key LIMITed subqueries (at most 500 terms).
+        table = NameKey._meta.db_table
+        found: dict[str, list[int]] = defaultdict(list)
+        with connection.cursor() as cursor:
             for chunk in _chunks(ordered, 400):
                 sql = " UNION ALL ".join(
                     f"SELECT * FROM (SELECT key, party_id FROM {table} "
@@ -526,11 +580,11 @@ def _name_key_holders(keys: set[str]) -> dict[str, list[int]]:
                 cursor.execute(sql, [v for key in chunk for v in (PERSON, key, ROWS_PER_KEY)])
                 for key, party_id in cursor.fetchall():
                     found[key].append(party_id)
-            for key, ids in found.items():
-                if len(ids) < ROWS_PER_KEY:
-                    holders[key] = ids
-                else:
-                    common.append(key)
+        for key, ids in found.items():
+            if len(ids) < ROWS_PER_KEY:
+                holders[key] = ids
+            else:
+                common.append(key)
     if len(_common_keys) + len(common) > MAX_COMMON_KEYS:
         _common_keys.clear()
     _common_keys.update(common)
@@ -542,17 +596,22 @@ def _most_shared(holder: tuple[int, int]) -> tuple[int, int]:
     return -holder[1], holder[0]
 
 
-def _earlier_by_person(
-    operation_id: int, facts: list[ParcelFacts], kinds: set[str]
-) -> dict[tuple, list[tuple[int, str, float, str]]]:
+def _people(facts: list[ParcelFacts]) -> dict[tuple, tuple[Person, str | None]]:
+    """The batch's senders and recipients, each once, with the country they are in."""
     people = {}
     for f in facts:
         for person in f.people:
             country = f.origin if person.role == "sender" else f.destination
             people[(person.role, person.name, person.date_of_birth)] = (person, country)
-    if not people:
-        return {}
-    holders = _name_key_holders({k for person, _ in people.values() for k in person.keys})
+    return people
+
+
+def _earlier_by_person(
+    operation_id: int,
+    people: dict[tuple, tuple[Person, str | None]],
+    holders: dict[str, list[int]],
+    kinds: set[str],
+) -> dict[tuple, list[tuple[int, str, float, str]]]:
     blocking = {
         ident: [k for k in person.keys if k in holders] for ident, (person, _) in people.items()
     }
