@@ -14,7 +14,6 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
@@ -40,7 +39,7 @@ from apps.reports.selectors import reports_visible_to, viewer_for
 from .indicators import Evidence, Fired, IndicatorKind, ParcelFacts, Person, Rule, compile_rule
 from .models import Indicator
 from .scoring_pool import scoring_helpers, scoring_helpers_drop
-from .services import scored_parcels_record
+from .services import scored_parcels_record, statements_pipelined
 
 MAX_BATCH = 10_000
 #: Earlier reports shown per fired indicator (the count says how many there are).
@@ -399,7 +398,7 @@ def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) ->
     if pairs and keys and connection.vendor == "postgresql":
         # Both lookups in one round trip: a single parcel's time is mostly round trips.
         by_selector = _selector_statements(operation_id, pairs)
-        rows = _fetch_pipelined(by_selector + _name_key_statements(keys))
+        rows = statements_pipelined(by_selector + _name_key_statements(keys))
         selector_rows = chain.from_iterable(rows[: len(by_selector)])
         key_rows = chain.from_iterable(rows[len(by_selector) :])
     if pairs:
@@ -420,18 +419,6 @@ def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) ->
                 if matches:
                     ev.by_person[(person.role, person.name)] = matches
     return out
-
-
-def _fetch_pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
-    """The rows of each statement, all sent before the first answer is read (PostgreSQL)."""
-    connection.ensure_connection()
-    with ExitStack() as stack:
-        stack.enter_context(connection.wrap_database_errors)
-        stack.enter_context(connection.connection.pipeline())
-        cursors = [stack.enter_context(connection.cursor()) for _ in statements]
-        for cursor, (sql, params) in zip(cursors, statements, strict=True):
-            cursor.execute(sql, params)
-        return [cursor.fetchall() for cursor in cursors]
 
 
 def _selector_pairs(facts: list[ParcelFacts], types: set[str]) -> list[tuple[str, str]]:

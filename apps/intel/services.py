@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from contextlib import ExitStack, nullcontext
 
 from django.db import IntegrityError, connection, transaction
@@ -211,13 +212,30 @@ def scored_parcels_record(
 
 def _pipelined():
     """Statements sent without waiting for each answer (psycopg's pipeline mode), where
-    there is one; errors come out as Django's at the end of the block."""
+    there is one: one round trip when the block ends, errors coming out as Django's."""
     if connection.vendor != "postgresql":
         return nullcontext()
+    connection.ensure_connection()
     stack = ExitStack()
     stack.enter_context(connection.wrap_database_errors)
     stack.enter_context(connection.connection.pipeline())
     return stack
+
+
+def statements_pipelined(statements: list[tuple[str, Sequence]]) -> list[list[tuple]]:
+    """The rows of each statement (none for a command), all sent in one round trip.
+
+    On PostgreSQL the statements go out together and are answered together; a
+    fetch inside the pipeline would wait for its own answer first. Elsewhere they
+    run one after the other.
+    """
+    connection.ensure_connection()
+    with ExitStack() as cursors:
+        opened = [cursors.enter_context(connection.cursor()) for _ in statements]
+        with _pipelined():
+            for cursor, (sql, params) in zip(opened, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchall() if cursor.description is not None else [] for cursor in opened]
 
 
 def _record(
@@ -229,26 +247,24 @@ def _record(
     writes (parcels, counts, totals), the commit.
     """
     numbers = sorted(merged)
-    existing: dict[str, tuple[list[int], float]] = {}
-    connection.ensure_connection()
-    with _pipelined():
-        if asynchronous:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        for start in range(0, len(numbers), 1000):
-            for number, indicator_ids, score in (
-                ScoredParcel.objects.select_for_update()
-                .filter(
-                    operation_id=operation_id, tracking_number__in=numbers[start : start + 1000]
-                )
-                .order_by("tracking_number")
-                .values_list("tracking_number", "indicator_ids", "score")
-            ):
-                existing[number] = (indicator_ids, score)
+    ids_field = ScoredParcel._meta.get_field("indicator_ids")
+    statements = [("SET LOCAL synchronous_commit TO OFF", [])] if asynchronous else []
+    for start in range(0, len(numbers), 1000):
+        statements.append(
+            ScoredParcel.objects.select_for_update()
+            .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 1000])
+            .order_by("tracking_number")
+            .values_list("tracking_number", "indicator_ids", "score")
+            .query.sql_with_params()
+        )
+    existing: dict[str, tuple[list[int], float]] = {
+        number: (ids_field.from_db_value(indicator_ids, None, connection), score)
+        for rows in statements_pipelined(statements)
+        for number, indicator_ids, score in rows
+    }
     deltas: dict[int, dict[str, int]] = {}
     new: list[tuple] = []
     changed: list[tuple] = []
-    ids_field = ScoredParcel._meta.get_field("indicator_ids")
     now = ScoredParcel._meta.get_field("scored_at").get_db_prep_value(timezone.now(), connection)
     scorer = officer.pk if officer is not None else None
     for number in numbers:
