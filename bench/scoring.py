@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commandcentre.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEBUG", "1")
+    # DEBUG off as in production: with it, Django formats and keeps every query.
+    os.environ.setdefault("DEBUG", "0")
     if url.startswith("postgres") and not (args.keep or args.reuse):
         from bench.crossmatch import recreate_database
 
