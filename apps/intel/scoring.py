@@ -217,9 +217,11 @@ def parcels_score(
     number and counted as flagged, so that a later check or hit on them counts
     for the indicator's effectiveness.
     """
-    rules = operation_rules(operation) if rules is None else rules
     officer_region = officer.agency.country_id if officer.agency_id else None
-    items = _score_parts(operation.pk, officer_region, parcels, rules)
+    if rules is None:
+        rules, items = _score_with_operation_rules(operation, officer_region, parcels)
+    else:
+        items = _score_parts(operation.pk, officer_region, parcels, rules)
     if record:
         scored_parcels_record(
             operation_id=operation.pk,
@@ -231,6 +233,33 @@ def parcels_score(
             ],
         )
     return _results(items, rules, officer)
+
+
+@dataclass(slots=True)
+class _AlsoRead:
+    """Statements read along with a part's evidence, in its round trip, and their rows."""
+
+    statements: list[tuple[str, list]]
+    rows: list[list[tuple]] | None = None
+
+
+def _score_with_operation_rules(
+    operation: Operation, region: str | None, parcels: list[Any]
+) -> tuple[list[Rule], list[_Item]]:
+    """The batch scored with the operation's active indicators as they are now.
+
+    A small batch (a single parcel...) is scored with the rules compiled last,
+    their version read in the round trip of its evidence rather than one of its
+    own; if the indicators changed in the meantime it is scored again with the new.
+    """
+    cached = _compiled.get(operation.pk)
+    if cached is not None and len(parcels) < SPLIT_AT:
+        version = _AlsoRead([(_VERSION_SQL, [operation.pk])])
+        items = score_part(operation.pk, region, parcels, cached[1], 0, version)
+        if version.rows is not None and version.rows[0] == cached[0]:
+            return cached[1], items
+    rules = operation_rules(operation)
+    return rules, _score_parts(operation.pk, region, parcels, rules)
 
 
 #: A batch this large is scored in parts on several cores (scoring_pool); below
@@ -345,7 +374,12 @@ def _item_from_tuple(row: tuple) -> _Item:
 
 
 def score_part(
-    operation_id: int, region: str | None, parcels: list[Any], rules: list[Rule], first_index: int
+    operation_id: int,
+    region: str | None,
+    parcels: list[Any],
+    rules: list[Rule],
+    first_index: int,
+    also: _AlsoRead | None = None,
 ) -> list[_Item]:
     """Parse, extract, look up the evidence and test the rules for a run of a batch's parcels.
 
@@ -368,7 +402,7 @@ def score_part(
             item.warnings = warnings or None
 
     scorable = [item for item in items if item.facts is not None]
-    evidence = _evidence(operation_id, [i.facts for i in scorable], rules)
+    evidence = _evidence(operation_id, [i.facts for i in scorable], rules, also)
     for item, found in zip(scorable, evidence, strict=True):
         facts = item.facts
         fired = []
@@ -394,24 +428,30 @@ def _chunks(values: Iterable, size: int = CHUNK):
         yield values[start : start + size]
 
 
-def _evidence(operation_id: int, facts: list[ParcelFacts], rules: list[Rule]) -> list[Evidence]:
+def _evidence(
+    operation_id: int, facts: list[ParcelFacts], rules: list[Rule], also: _AlsoRead | None = None
+) -> list[Evidence]:
     selector_rules = [r for r in rules if r.kind == IndicatorKind.EARLIER_SELECTOR]
     person_rules = [r for r in rules if r.kind == IndicatorKind.EARLIER_PERSON]
     out = [Evidence() for _ in facts]
-    if not facts or not (selector_rules or person_rules):
-        return out
     types = {t for r in selector_rules for t in r.params["types"]}
     pairs = _selector_pairs(facts, types) if selector_rules else []
     people = _people(facts) if person_rules else {}
     keys = sorted({k for person, _ in people.values() for k in person.keys} - _common_keys)
     selector_rows: Iterable[tuple] | None = None
     key_rows: Iterable[tuple] | None = None
-    if pairs and keys and connection.vendor == "postgresql":
-        # Both lookups in one round trip: a single parcel's time is mostly round trips.
+    if (pairs or keys) and connection.vendor == "postgresql":
+        # The lookups in one round trip: a single parcel's time is mostly round trips.
         by_selector = _selector_statements(operation_id, pairs)
-        rows = statements_pipelined(by_selector + _name_key_statements(keys))
+        by_key = _name_key_statements(keys)
+        extra = also.statements if also is not None else []
+        rows = statements_pipelined(by_selector + by_key + extra)
         selector_rows = chain.from_iterable(rows[: len(by_selector)])
-        key_rows = chain.from_iterable(rows[len(by_selector) :])
+        key_rows = chain.from_iterable(rows[len(by_selector) : len(by_selector) + len(by_key)])
+        if also is not None:
+            also.rows = rows[len(by_selector) + len(by_key) :]
+    if also is not None and also.rows is None:
+        also.rows = statements_pipelined(also.statements)
     if pairs:
         kinds = {k for r in selector_rules for k in r.params["report_kinds"]}
         found = _earlier_by_selector(operation_id, pairs, kinds, selector_rows)

@@ -209,6 +209,25 @@ def test_a_changed_indicator_counts_from_the_next_scan(world, analyst, indicator
     assert (after_off["score"], sorted(fired(after_off))) == (6, ["carrier"])
 
 
+def test_a_change_counts_from_the_next_scan_when_evidence_is_looked_up_too(
+    world, analyst, indicator, run_import
+):
+    # given indicators that look up earlier reports, their rules compiled and kept
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {"types": ["phone"]}, name="seen before", weight=50)
+    rule = indicator("origin_country", {"countries": ["DE"]}, name="origin", weight=20)
+    parcel = dict(PLAIN, recipient={"name": "Anna Huber", "phone": "+30 694 123 4567"})
+    assert score(world, analyst, parcel)[0]["score"] == 70
+
+    # when one changes between two scans
+    indicator_update(indicator=rule, officer=analyst, data={"weight": 30})
+    after = score(world, analyst, parcel)[0]
+
+    # then the next scan has the change and the evidence
+    assert after["score"] == 80
+    assert fired(after)["seen before"] == ["recipient phone +30 694 123 4567 in 1 earlier report"]
+
+
 def test_bad_parcels_in_a_large_batch_are_told_by_index_and_the_rest_scored(
     world, analyst, indicator
 ):
