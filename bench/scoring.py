@@ -5,6 +5,7 @@
     ... --keep                 # keep the database, load only what is missing up to --earlier
     ... --reuse                # keep it and load nothing: measure against what is there
     ... --url http://127.0.0.1:8000   # also through the API of a server on that database
+    ... --processes 1          # SCORING_PROCESSES: 1 scores every batch in this process
 
 On PostgreSQL the database named by DATABASE_URL is dropped and created again
 (unless --keep or --reuse): give it a scratch name. `--earlier` reports are
@@ -17,9 +18,11 @@ The operation gets `--indicators` (20) active indicators: the seven of
 `manage.py simulate_operation` and more of every kind (routes, watched
 selectors, words, weights). Parcels are synthetic action-week parcels; 2 % name
 the recipient of an earlier report (the same person, half of them with the
-same phone). It prints parcels/s (and per CPU-second) per batch size, with and
-without recording the flagged parcels, and the latency of a single parcel
-(`--singles` of them, p50/p99).
+same phone). It prints parcels/s (and per CPU-second of this process and its
+scoring helpers; the CPU of the database's backends per parcel beside it) per
+batch size, with and without recording the flagged parcels, and the latency of
+a single parcel (`--singles` of them, p50/p99). Django runs with DEBUG off (as
+in production) unless DEBUG is set.
 """
 
 from __future__ import annotations
