@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Sequence
 from contextlib import ExitStack, nullcontext
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -222,7 +223,7 @@ def _pipelined():
     return stack
 
 
-def statements_pipelined(statements: list[tuple[str, Sequence]]) -> list[list[tuple]]:
+def statements_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
     """The rows of each statement (none for a command), all sent in one round trip.
 
     On PostgreSQL the statements go out together and are answered together; a
