@@ -249,7 +249,9 @@ def _record(
     """
     numbers = sorted(merged)
     ids_field = ScoredParcel._meta.get_field("indicator_ids")
-    statements = [("SET LOCAL synchronous_commit TO OFF", [])] if asynchronous else []
+    statements: list[tuple[str, Sequence[Any]]] = (
+        [("SET LOCAL synchronous_commit TO OFF", [])] if asynchronous else []
+    )
     for start in range(0, len(numbers), 1000):
         statements.append(
             ScoredParcel.objects.select_for_update()
@@ -259,9 +261,10 @@ def _record(
             .query.sql_with_params()
         )
     existing: dict[str, tuple[list[int], float]] = {
-        number: (ids_field.from_db_value(indicator_ids, None, connection), score)
+        # JSON arrives as text from a plain statement (Django decodes it for models)
+        number: (json.loads(ids) if isinstance(ids, str) else ids, score)
         for rows in statements_pipelined(statements)
-        for number, indicator_ids, score in rows
+        for number, ids, score in rows
     }
     deltas: dict[int, dict[str, int]] = {}
     new: list[tuple] = []
