@@ -1,11 +1,14 @@
 """Scoring parcels against an operation's risk indicators.
 
 A batch goes through in a fixed number of queries whatever its size: the
-active indicators (one query), earlier reports by selector (one query per
-selector type and 500 values) and by person (the blocking keys of the names,
-then the few best-blocked people), the readable evidence (one query), and the
-record of flagged parcels. Earlier reports are always found through the
-selector index (type, normalised) and the name-key index, never by a scan.
+active indicators' version (one query), earlier reports by selector (one
+statement per 1000 values) and by person (the blocking keys of the names, then
+the few best-blocked people), the readable evidence, and the record of flagged
+parcels. The selector and name-key statements go out in one round trip, with
+a small batch's indicator version. Earlier reports are always found through the
+selector index (type, normalised) and the name-key index, never by a scan. A
+large batch is scored in parts on several cores (scoring_pool.py), with the
+same results.
 """
 
 from __future__ import annotations
