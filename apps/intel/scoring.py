@@ -268,9 +268,6 @@ def _score_with_operation_rules(
 #: A batch this large is scored in parts on several cores (scoring_pool); below
 #: it, shipping the parts costs more than it saves.
 SPLIT_AT = 100
-#: Parts per process: small enough that this process, done with its own, takes
-#: over parts no helper has started (a helper may get less of a busy machine).
-PARTS_PER_PROCESS = 2
 
 
 def _score_parts(
@@ -278,41 +275,33 @@ def _score_parts(
 ) -> list[_Item]:
     """`score_part` of the whole batch, in parts side by side when it is large.
 
-    This process scores the first part while the helpers take the others in
-    turn; done with its own, it scores the parts still waiting, the last first.
-    The items come back in the batch's order, the same as scored in one part.
+    One part per process: this process scores the first while the helpers score
+    the others (each part looks its name keys up on its own, so more parts cost
+    the database more). The items come back in the batch's order, the same as
+    scored in one part.
     """
     helpers = scoring_helpers() if len(parcels) >= SPLIT_AT else None
     if helpers is None:
         return score_part(operation_id, region, parcels, rules, 0)
     pool, count = helpers
-    size = max(SPLIT_AT // 2, -(-len(parcels) // ((count + 1) * PARTS_PER_PROCESS)))
+    size = -(-len(parcels) // (count + 1))
     rows = [(r.indicator_id, r.name, r.kind, r.params, r.weight, r.explanation) for r in rules]
     starts = list(range(size, len(parcels), size))
-    done: dict[int, list[_Item]] = {}
-    futures = {}
     try:
-        for s in starts:
-            futures[s] = pool.submit(
-                score_part_elsewhere, operation_id, region, parcels[s : s + size], rows, s
-            )
+        futures = [
+            pool.submit(score_part_elsewhere, operation_id, region, parcels[s : s + size], rows, s)
+            for s in starts
+        ]
     except BrokenProcessPool:
         scoring_helpers_drop(pool)
-    done[0] = score_part(operation_id, region, parcels[:size], rules, 0)
-    for s in reversed(starts):
-        future = futures.get(s)
-        if future is not None and not future.cancel():
-            break  # a helper has it, and the parts before it
-        done[s] = score_part(operation_id, region, parcels[s : s + size], rules, s)
-    items = done[0]
-    for s in starts:
-        if s not in done:
-            try:
-                done[s] = [_item_from_tuple(row) for row in futures[s].result()]
-            except BrokenProcessPool:
-                scoring_helpers_drop(pool)
-                done[s] = score_part(operation_id, region, parcels[s : s + size], rules, s)
-        items += done[s]
+        return score_part(operation_id, region, parcels, rules, 0)
+    items = score_part(operation_id, region, parcels[:size], rules, 0)
+    for start, future in zip(starts, futures, strict=True):
+        try:
+            items += [_item_from_tuple(row) for row in future.result()]
+        except BrokenProcessPool:
+            scoring_helpers_drop(pool)
+            items += score_part(operation_id, region, parcels[start : start + size], rules, start)
     return items
 
 
