@@ -406,3 +406,21 @@ def test_a_large_batch_scored_on_several_processes_gives_what_one_process_gives(
     assert ScoredParcel.objects.count() == len(flagged_parcels)
     origin_flagged = sum(1 for r in alone if "errors" not in r and "origin" in fired(r))
     assert IndicatorStat.objects.get(indicator__name="origin").flagged == origin_flagged
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_large_batch(world, analyst, indicator):
+    import gc
+
+    from apps.intel.scoring import PAUSE_AT
+
+    indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    batch = [PARCEL] * PAUSE_AT
+
+    assert {r["score"] for r in score(world, analyst, *batch)} == {20}
+    assert gc.isenabled()
+    gc.disable()  # a process that runs without it keeps it off
+    try:
+        score(world, analyst, *batch)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
