@@ -6,7 +6,11 @@ flagged) is in scoring.py and writes through `scored_parcels_record` here.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
+from contextlib import ExitStack, nullcontext
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -191,10 +195,15 @@ def scored_parcels_record(
         merged[tracking_number] = (ids | set(indicator_ids), max(best, score))
     if not merged:
         return
+    # The scores are already the caller's; what is written here is bookkeeping
+    # (flagged parcels, counts). In a transaction of its own on PostgreSQL it does
+    # not wait for the WAL flush, most of a single parcel's time: a crash of the
+    # database server may lose its last fraction of a second, never part of one.
+    asynchronous = not connection.in_atomic_block and connection.vendor == "postgresql"
     for attempt in range(3):
         try:
             with transaction.atomic():
-                _record(operation_id, officer, merged)
+                _record(operation_id, officer, merged, asynchronous=asynchronous)
             return
         except IntegrityError:
             # Another scan of one of these parcels committed first: read it and add to it.
@@ -202,22 +211,64 @@ def scored_parcels_record(
                 raise
 
 
-def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
-    """Lock the parcels already scored, add what is new: plain rows, no model objects."""
+def _pipelined():
+    """Statements sent without waiting for each answer (psycopg's pipeline mode), where
+    there is one: one round trip when the block ends, errors coming out as Django's."""
+    if connection.vendor != "postgresql":
+        return nullcontext()
+    connection.ensure_connection()
+    stack = ExitStack()
+    stack.enter_context(connection.wrap_database_errors)
+    stack.enter_context(connection.connection.pipeline())
+    return stack
+
+
+def statements_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
+    """The rows of each statement (none for a command), all sent in one round trip.
+
+    On PostgreSQL the statements go out together and are answered together; a
+    fetch inside the pipeline would wait for its own answer first. Elsewhere they
+    run one after the other.
+    """
+    connection.ensure_connection()
+    with ExitStack() as cursors:
+        opened = [cursors.enter_context(connection.cursor()) for _ in statements]
+        with _pipelined():
+            for cursor, (sql, params) in zip(opened, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchall() if cursor.description is not None else [] for cursor in opened]
+
+
+def _record(
+    operation_id: int, officer: Officer | None, merged: dict, *, asynchronous: bool
+) -> None:
+    """Lock the parcels already scored, add what is new: plain rows, no model objects.
+
+    Three round trips whatever the batch: the lock (with the commit setting), the
+    writes (parcels, counts, totals), the commit.
+    """
     numbers = sorted(merged)
-    existing: dict[str, tuple[list[int], float]] = {}
+    ids_field = ScoredParcel._meta.get_field("indicator_ids")
+    statements: list[tuple[str, Sequence[Any]]] = (
+        [("SET LOCAL synchronous_commit TO OFF", [])] if asynchronous else []
+    )
     for start in range(0, len(numbers), 1000):
-        for number, indicator_ids, score in (
+        statements.append(
             ScoredParcel.objects.select_for_update()
             .filter(operation_id=operation_id, tracking_number__in=numbers[start : start + 1000])
             .order_by("tracking_number")
             .values_list("tracking_number", "indicator_ids", "score")
-        ):
-            existing[number] = (indicator_ids, score)
+            .query.sql_with_params()
+        )
+    existing: dict[str, tuple[list[int], float]] = {
+        # JSON arrives as text from a plain statement (Django decodes it for models)
+        number: (json.loads(ids) if isinstance(ids, str) else ids, score)
+        for rows in statements_pipelined(statements)
+        for number, ids, score in rows
+    }
     deltas: dict[int, dict[str, int]] = {}
     new: list[tuple] = []
     changed: list[tuple] = []
-    ids_field = ScoredParcel._meta.get_field("indicator_ids")
     now = ScoredParcel._meta.get_field("scored_at").get_db_prep_value(timezone.now(), connection)
     scorer = officer.pk if officer is not None else None
     for number in numbers:
@@ -225,8 +276,7 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
         before = existing.get(number)
         if before is None:
             added = ids
-            value = ids_field.get_db_prep_value(sorted(ids), connection)
-            new.append((operation_id, number, value, score, scorer, now))
+            new.append((number, sorted(ids), score))
         else:
             added = ids - set(before[0])
             if added:
@@ -235,12 +285,37 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
         for indicator_id in added:
             deltas.setdefault(indicator_id, {"flagged": 0})["flagged"] += 1
     table = ScoredParcel._meta.db_table
-    with connection.cursor() as cursor:
-        if new:
+    with _pipelined(), connection.cursor() as cursor:
+        if len(new) > 1 and connection.vendor == "postgresql":
+            # one statement for the batch's new parcels, not one per parcel
+            cursor.execute(
+                f"INSERT INTO {table} (operation_id, tracking_number, indicator_ids, score, "
+                "scored_by_id, scored_at) SELECT %s, w.number, w.ids::jsonb, w.score, %s, %s "
+                "FROM unnest(%s::text[], %s::text[], %s::float8[]) AS w(number, ids, score)",
+                [
+                    operation_id,
+                    scorer,
+                    now,
+                    [number for number, _, _ in new],
+                    [json.dumps(ids) for _, ids, _ in new],
+                    [score for _, _, score in new],
+                ],
+            )
+        elif new:
             cursor.executemany(
                 f"INSERT INTO {table} (operation_id, tracking_number, indicator_ids, score, "
                 "scored_by_id, scored_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                new,
+                [
+                    (
+                        operation_id,
+                        number,
+                        ids_field.get_db_prep_value(ids, connection),
+                        score,
+                        scorer,
+                        now,
+                    )
+                    for number, ids, score in new
+                ],
             )
         if changed:
             cursor.executemany(
@@ -248,7 +323,7 @@ def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
                 "WHERE operation_id = %s AND tracking_number = %s",
                 changed,
             )
-    indicator_stats_add(operation_id, deltas)
+        indicator_stats_add(operation_id, deltas)
 
 
 def effectiveness_record_reports(batch: SavedBatch) -> None:

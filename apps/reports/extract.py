@@ -402,6 +402,19 @@ PARTY_FIELDS: tuple[tuple[str, SelectorType], ...] = (
 TEXT_FIELDS = ("body", "parcel.declared_content", "seizures[].description")
 
 
+@lru_cache(maxsize=32768)
+def _normalised(stype: str, value: str, region: str | None) -> tuple[str | None, str]:
+    """normalise() of a value given in a field, or its error, for the values seen lately.
+
+    Senders, recipients, their phones and companies come back report after report
+    and parcel after parcel; the region counts for phone numbers only.
+    """
+    try:
+        return normalise(stype, value, default_region=region), ""
+    except InvalidSelector as exc:
+        return None, exc.message
+
+
 class _Collector:
     def __init__(self, default_region: str | None):
         self.region = default_region
@@ -433,10 +446,9 @@ class _Collector:
         if not isinstance(value, str):
             self.errors[error_path] = "must be a string"
             return
-        try:
-            norm = normalise(stype, value, default_region=self.region)
-        except InvalidSelector as exc:
-            self.errors[error_path] = exc.message
+        norm, error = _normalised(stype, value, self.region if stype == _T.PHONE else None)
+        if norm is None:
+            self.errors[error_path] = error
             return
         self.add(ExtractedSelector(str(stype), value, norm, path))
 

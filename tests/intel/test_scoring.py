@@ -5,6 +5,7 @@ import pytest
 from apps.intel.models import Indicator
 from apps.intel.scoring import parcels_score
 from apps.intel.services import IntelInvalid, IntelRefused, indicator_create, indicator_update
+from apps.reports.normalise import s10_check_digit
 
 from .test_imports import GOOD_1, HEADER
 
@@ -208,6 +209,25 @@ def test_a_changed_indicator_counts_from_the_next_scan(world, analyst, indicator
     assert (after_off["score"], sorted(fired(after_off))) == (6, ["carrier"])
 
 
+def test_a_change_counts_from_the_next_scan_when_evidence_is_looked_up_too(
+    world, analyst, indicator, run_import
+):
+    # given indicators that look up earlier reports, their rules compiled and kept
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {"types": ["phone"]}, name="seen before", weight=50)
+    rule = indicator("origin_country", {"countries": ["DE"]}, name="origin", weight=20)
+    parcel = dict(PLAIN, recipient={"name": "Anna Huber", "phone": "+30 694 123 4567"})
+    assert score(world, analyst, parcel)[0]["score"] == 70
+
+    # when one changes between two scans
+    indicator_update(indicator=rule, officer=analyst, data={"weight": 30})
+    after = score(world, analyst, parcel)[0]
+
+    # then the next scan has the change and the evidence
+    assert after["score"] == 80
+    assert fired(after)["seen before"] == ["recipient phone +30 694 123 4567 in 1 earlier report"]
+
+
 def test_bad_parcels_in_a_large_batch_are_told_by_index_and_the_rest_scored(
     world, analyst, indicator
 ):
@@ -317,3 +337,90 @@ def test_score_api_single_and_batch(world, analyst, indicator, api_as):
     assert invalid.status_code == 400
     assert invalid.data == {"weight_g": ["A valid integer is required."]}
     assert outsider.status_code == 404
+
+
+@pytest.fixture
+def countries(transactional_db):
+    """The countries the data migration loads; an earlier transactional test's flush took them."""
+    import pycountry
+
+    from apps.accounts.models import Country
+
+    Country.objects.bulk_create(
+        [Country(code=c.alpha_2, name=c.name) for c in pycountry.countries], ignore_conflicts=True
+    )
+
+
+def test_a_large_batch_scored_on_several_processes_gives_what_one_process_gives(
+    countries, world, analyst, indicator, run_import, settings
+):
+    from django.db import connection
+
+    from apps.intel import scoring_pool
+    from apps.intel.models import IndicatorStat, ScoredParcel
+    from apps.intel.scoring import SPLIT_AT
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parts are scored in other processes on PostgreSQL only")
+    run_import(HEADER + GOOD_1)
+    indicator("earlier_selector", {}, name="seen before", weight=50)
+    indicator("earlier_person", {"min_score": 0.8}, name="person seen before", weight=30)
+    indicator("declared_content", {"words": ["speaker*"]}, name="speakers", weight=5)
+    indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    linked = dict(
+        PLAIN,
+        destination_country="GR",
+        recipient={"name": "Georgios Papadopoulos", "phone": "6941234567"},
+    )
+    damaged = dict(PLAIN, recipient={"name": "Anna Huber", "phone": "+43 1"})
+    batch = []
+    for i in range(2 * SPLIT_AT + 7):
+        serial = f"{i:08d}"
+        parcel = [PARCEL, PLAIN, linked, damaged][i % 4]
+        batch.append(
+            dict(parcel, ref=f"scan-{i}", tracking_number=f"RR{serial}{s10_check_digit(serial)}US")
+        )
+    batch[SPLIT_AT + 3] = {"colour": "red"}
+    batch[-1] = "not a parcel"
+
+    settings.SCORING_PROCESSES = 1
+    alone = score(world, analyst, *batch)
+    assert scoring_pool._pool is None
+    settings.SCORING_PROCESSES = 3
+    try:
+        in_parts = score(world, analyst, *batch, record=True)
+        assert scoring_pool._pool is not None  # two thirds were scored by the helpers
+    finally:
+        scoring_pool.scoring_helpers_stop()
+
+    assert in_parts == alone
+    assert [r["index"] for r in in_parts] == list(range(len(batch)))
+    assert in_parts[SPLIT_AT + 3]["errors"] == {"colour": ["Unknown field."]}
+    assert fired(in_parts[2 * SPLIT_AT + 2])["seen before"] == [
+        "recipient phone 6941234567 in 1 earlier report"
+    ]
+    assert in_parts[2 * SPLIT_AT + 3]["warnings"] == alone[3]["warnings"]
+    assert list(alone[3]["warnings"]) == ["parcel.recipient.phone"]
+    # every flagged parcel recorded once, from this process, whichever part it was in
+    flagged_parcels = {r["tracking_number"] for r in alone if r.get("indicators")}
+    assert ScoredParcel.objects.count() == len(flagged_parcels)
+    origin_flagged = sum(1 for r in alone if "errors" not in r and "origin" in fired(r))
+    assert IndicatorStat.objects.get(indicator__name="origin").flagged == origin_flagged
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_large_batch(world, analyst, indicator):
+    import gc
+
+    from apps.intel.scoring import PAUSE_AT
+
+    indicator("origin_country", {"countries": ["US"]}, name="origin", weight=20)
+    batch = [PARCEL] * PAUSE_AT
+
+    assert {r["score"] for r in score(world, analyst, *batch)} == {20}
+    assert gc.isenabled()
+    gc.disable()  # a process that runs without it keeps it off
+    try:
+        score(world, analyst, *batch)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
