@@ -169,6 +169,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A selector found in more reports than this stops raising alerts (over-correlation).
 CROSSMATCH_MAX_REPORTS_PER_SELECTOR = env.int("CROSSMATCH_MAX_REPORTS_PER_SELECTOR", 50)
+# Processes a scoring batch of 100 parcels or more is split over (PostgreSQL; this one
+# included); unset: the machine's cores, at most 4; 1: no helper processes.
+SCORING_PROCESSES = env.int("SCORING_PROCESSES", 0) or None
 
 # --- auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

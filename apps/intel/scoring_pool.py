@@ -66,7 +66,11 @@ def scoring_helpers() -> tuple[ProcessPoolExecutor, int] | None:
                 max_workers=processes - 1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_helper_start,
-                initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", ""), db),
+                initargs=(
+                    os.environ.get("DJANGO_SETTINGS_MODULE", ""),
+                    db,
+                    bool(getattr(settings, "TESTING", False)),
+                ),
             )
             _pool_key = key
         return _pool, processes - 1
@@ -91,9 +95,11 @@ def scoring_helpers_drop(pool: ProcessPoolExecutor) -> None:
 _DB_KEYS = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS", "TIME_ZONE")
 
 
-def _helper_start(settings_module: str, db: dict) -> None:
+def _helper_start(settings_module: str, db: dict, testing: bool) -> None:
     if settings_module:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    if testing:  # the settings know a test run by pytest's presence, absent here
+        os.environ["TESTING"] = "1"
     import django
 
     django.setup()

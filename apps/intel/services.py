@@ -195,15 +195,10 @@ def scored_parcels_record(
         merged[tracking_number] = (ids | set(indicator_ids), max(best, score))
     if not merged:
         return
-    # The scores are already the caller's; what is written here is bookkeeping
-    # (flagged parcels, counts). In a transaction of its own on PostgreSQL it does
-    # not wait for the WAL flush, most of a single parcel's time: a crash of the
-    # database server may lose its last fraction of a second, never part of one.
-    asynchronous = not connection.in_atomic_block and connection.vendor == "postgresql"
     for attempt in range(3):
         try:
             with transaction.atomic():
-                _record(operation_id, officer, merged, asynchronous=asynchronous)
+                _record(operation_id, officer, merged)
             return
         except IntegrityError:
             # Another scan of one of these parcels committed first: read it and add to it.
@@ -239,19 +234,15 @@ def statements_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> lis
         return [cursor.fetchall() if cursor.description is not None else [] for cursor in opened]
 
 
-def _record(
-    operation_id: int, officer: Officer | None, merged: dict, *, asynchronous: bool
-) -> None:
+def _record(operation_id: int, officer: Officer | None, merged: dict) -> None:
     """Lock the parcels already scored, add what is new: plain rows, no model objects.
 
-    Three round trips whatever the batch: the lock (with the commit setting), the
-    writes (parcels, counts, totals), the commit.
+    Three round trips whatever the batch: the lock, the writes (parcels, counts,
+    totals), the commit (durable, as every write: a flagged parcel is never lost).
     """
     numbers = sorted(merged)
     ids_field = ScoredParcel._meta.get_field("indicator_ids")
-    statements: list[tuple[str, Sequence[Any]]] = (
-        [("SET LOCAL synchronous_commit TO OFF", [])] if asynchronous else []
-    )
+    statements: list[tuple[str, Sequence[Any]]] = []
     for start in range(0, len(numbers), 1000):
         statements.append(
             ScoredParcel.objects.select_for_update()
