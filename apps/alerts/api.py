@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from apps.core.audit import alert_reports_shown, audit_read
 from apps.core.pagination import Pagination
-from apps.core.query import query_choice
+from apps.core.query import query_choice, query_country, query_int
 from apps.core.schema import error_responses
+from apps.crossmatch.models import MatchKind
 from apps.reports.selectors import viewer_for
 
 from .models import AlertState
@@ -23,15 +24,38 @@ class AlertListView(APIView):
     pagination_class = Pagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=AlertState.values)],
+        parameters=[
+            OpenApiParameter(
+                "state", OpenApiTypes.STR, enum=AlertState.values, description="`new`: unread"
+            ),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=MatchKind.values),
+            OpenApiParameter(
+                "room",
+                OpenApiTypes.INT,
+                description="alerts with a report you may read in this room",
+            ),
+            OpenApiParameter(
+                "country",
+                OpenApiTypes.STR,
+                description="ISO 3166-1 alpha-2: alerts with a report of this country on "
+                "either side (the country even a hit/no-hit stub shows)",
+            ),
+        ],
         responses={200: AlertOut(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request) -> Response:
-        """My alerts, newest first; `state=new` for the unread ones."""
-        state = query_choice(request, "state", AlertState.values)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(alerts_of(request.user, state=state), request, view=self)
+        """My alerts, newest first, filtered by state, match kind, room and country."""
         viewer = viewer_for(request.user)
+        alerts = alerts_of(
+            request.user,
+            state=query_choice(request, "state", AlertState.values),
+            kind=query_choice(request, "kind", MatchKind.values),
+            room_id=query_int(request, "room", minimum=1),
+            country=query_country(request),
+            viewer=viewer,
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(alerts, request, view=self)
         payloads = [alert_payload(a, viewer) for a in page]
         _audit(request, payloads)
         return paginator.get_paginated_response(payloads)
