@@ -20,6 +20,7 @@ ALERT = shape(  # payloads.alert_payload: as its recipient may see it
     updated_at=nullable(STR),
     acknowledged_at=nullable(STR),
     match=MATCH,
+    rooms=array(shape(id=INT, name=STR)),
 )
 ALERT_CREATED = declare(
     "alert.created", groups=("alerts.{id}",), event={"alert": ALERT}, frame={"alert": ALERT}

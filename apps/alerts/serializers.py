@@ -5,6 +5,11 @@ from rest_framework import serializers
 from apps.reports.serializers import MatchOut
 
 
+class AlertRoomOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class AlertOut(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
@@ -14,3 +19,6 @@ class AlertOut(serializers.Serializer):
     )
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     match = MatchOut()
+    rooms = AlertRoomOut(
+        many=True, help_text="the rooms of the reports shown in full (a stub's room is not said)"
+    )

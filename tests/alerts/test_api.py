@@ -155,3 +155,19 @@ def test_a_bad_filter_value_gets_a_field_error(world, api_as, query, field):
     response = api_as(world.gr_officer).get(f"/api/v1/alerts/?{query}")
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_an_alert_names_the_rooms_of_the_reports_it_shows_in_full(world, api_as, inbox):
+    # when
+    alerts = api_as(world.gr_officer).get("/api/v1/alerts/").json()["results"]
+
+    # then: the green AL report's room is named, the red one's (a stub) is not
+    by_other = {
+        next(r["id"] for r in a["match"]["reports"] if r["id"] != inbox["gr"].pk): a
+        for a in alerts
+    }
+    postal = {"id": world.postal.pk, "name": "Postal hubs"}
+    balkan = {"id": world.balkan.pk, "name": "Balkan route"}
+    assert by_other[inbox["green"].pk]["rooms"] == sorted([postal, balkan], key=lambda r: r["id"])
+    assert by_other[inbox["red"].pk]["rooms"] == [postal]
+    assert by_other[inbox["bg"].pk]["rooms"] == [postal]
