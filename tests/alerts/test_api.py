@@ -163,8 +163,7 @@ def test_an_alert_names_the_rooms_of_the_reports_it_shows_in_full(world, api_as,
 
     # then: the green AL report's room is named, the red one's (a stub) is not
     by_other = {
-        next(r["id"] for r in a["match"]["reports"] if r["id"] != inbox["gr"].pk): a
-        for a in alerts
+        next(r["id"] for r in a["match"]["reports"] if r["id"] != inbox["gr"].pk): a for a in alerts
     }
     postal = {"id": world.postal.pk, "name": "Postal hubs"}
     balkan = {"id": world.balkan.pk, "name": "Balkan route"}
