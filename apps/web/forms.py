@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Agency, AgencyKind, Country
+from apps.alerts.models import AlertState
+from apps.crossmatch.models import MatchKind
 from apps.intel.models import IndicatorKind
 from apps.operations.models import Operation, Phase
 from apps.operations.services import PHASE_ORDER
@@ -199,3 +201,45 @@ class AgencyMappingForm(forms.Form):
         item = {"country": self.cleaned_data["country"], "name": self.cleaned_data["name"]}
         item["agency" if what == "agency" else "kind"] = int(value) if what == "agency" else value
         return item
+
+
+class AlertFilterForm(forms.Form):
+    """The alert inbox's filters and page, from the query string (GET, no JavaScript needed)."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (AlertState.NEW, _("New")),
+            (AlertState.ACKNOWLEDGED, _("Acknowledged")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Match"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (MatchKind.EXACT, _("Exact")),
+            (MatchKind.FUZZY, _("Similar names")),
+        ],
+    )
+    room = forms.TypedChoiceField(label=_("Room"), required=False, coerce=int, empty_value=None)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, rooms: list[tuple[int, str]], countries: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["room"].choices = [("", _("Any"))] + rooms
+        self.fields["country"].choices = [("", _("Any"))] + countries
+
+    def filters(self) -> dict:
+        """The valid filters only (a bad one is shown as an error and not applied)."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return {
+            "state": cleaned.get("state") or None,
+            "kind": cleaned.get("kind") or None,
+            "room_id": cleaned.get("room"),
+            "country": cleaned.get("country") or None,
+        }

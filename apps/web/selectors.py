@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import Agency, Country, Officer
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 FEED_SIZE = 100
 LATEST_HITS = 10
 OPEN_ALERTS = 20
+INBOX_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,35 @@ def open_alerts(
     count = alerts.count()
     viewer = viewer_for(officer)
     return count, [alert_payload(a, viewer) for a in alerts[:limit]]
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    alerts: list[dict]
+    number: int
+    pages: int
+    count: int
+
+
+def inbox_page(
+    officer: Officer, *, page: int = 1, size: int | None = None, **filters: str | int | None
+) -> InboxPage:
+    """One page of the officer's alerts, newest first, filtered as the alerts API filters."""
+    viewer = viewer_for(officer)
+    paginator = Paginator(alerts_of(officer, viewer=viewer, **filters), size or INBOX_PAGE)
+    found = paginator.get_page(page)
+    return InboxPage(
+        alerts=[alert_payload(a, viewer) for a in found],
+        number=found.number,
+        pages=paginator.num_pages,
+        count=paginator.count,
+    )
+
+
+def alert_filter_rooms(officer: Officer) -> list[tuple[int, str]]:
+    """The rooms the inbox can be filtered by: the officer's own (their agency's)."""
+    rooms = rooms_of(officer).select_related("operation").order_by("operation__code_name", "name")
+    return [(room.pk, f"{room.name} ({room.operation.code_name})") for room in rooms]
 
 
 def inbox(officer: Officer, *, limit: int = 100) -> list[dict]:

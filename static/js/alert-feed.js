@@ -17,6 +17,8 @@ export function setAlertCount(count) {
   node.dataset.count = String(count);
   node.textContent = String(count);
   node.classList.toggle("is-zero", count === 0);
+  // pages that show the count elsewhere (the alert inbox's title) listen for it
+  document.dispatchEvent(new CustomEvent("alerts:count", { detail: count }));
   const link = document.getElementById("alerts-link");
   if (link) {
     link.setAttribute("aria-label", interpolate(ngettext("Alerts: %s new", "Alerts: %s new", count), [count]));

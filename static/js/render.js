@@ -109,13 +109,17 @@ export function renderReport(report, { link = true, names = {} } = {}) {
   return el("article", { class: `report kind-${report.kind}`, dataset: { seq: report.seq, id: report.id } }, parts);
 }
 
-function reportReference(report) {
+function reportReference(report, roomNames) {
   if (report.kind) {
     const summary = report.body ? report.body.slice(0, 140) : KIND_LABELS[report.kind];
+    // "Balkan route #3": a report's number says nothing without its room
+    const room = roomNames.get(report.room);
+    const kind = KIND_LABELS[report.kind] || report.kind;
     return el(
       "li",
       { class: "alert-report" },
-      el("a", { href: `/reports/${report.id}/` }, `${KIND_LABELS[report.kind] || report.kind} #${report.seq}`),
+      room ? el("span", { class: "report-kind" }, `${kind} `) : null,
+      el("a", { href: `/reports/${report.id}/` }, room ? `${room} #${report.seq}` : `${kind} #${report.seq}`),
       " ",
       countryTag(report.country),
       " ",
@@ -142,6 +146,7 @@ const STATE_LABELS = { new: gettext("New"), seen: gettext("Seen"), acknowledged:
 /** One alert; `onAck(alert)` is called when its Acknowledge button is pressed. */
 export function renderAlert(alert, { onAck } = {}) {
   const match = alert.match || {};
+  const roomNames = new Map((alert.rooms || []).map((room) => [room.id, room.name]));
   const title =
     match.kind === "fuzzy"
       ? interpolate(gettext("Similar names (score %(score)s)"), { score: Number(match.score).toFixed(2) }, true)
@@ -166,7 +171,7 @@ export function renderAlert(alert, { onAck } = {}) {
   }
   return el(
     "article",
-    { class: `alert state-${alert.state}`, dataset: { id: alert.id, state: alert.state } },
+    { class: `alert state-${alert.state}`, tabindex: "-1", dataset: { id: alert.id, state: alert.state } },
     el(
       "header",
       { class: "alert-head" },
@@ -176,7 +181,7 @@ export function renderAlert(alert, { onAck } = {}) {
     ),
     why,
     reasons.length ? el("ul", { class: "alert-reasons", "aria-label": gettext("Why the reports matched") }, reasons) : null,
-    el("ul", { class: "alert-reports", "aria-label": gettext("The reports") }, (match.reports || []).map(reportReference)),
+    el("ul", { class: "alert-reports", "aria-label": gettext("The reports") }, (match.reports || []).map((r) => reportReference(r, roomNames))),
     actions,
   );
 }

@@ -12,7 +12,7 @@ import pytest
 
 from apps.reports.normalise import s10_check_digit
 
-from .conftest import LAPTOP, PHONE
+from .conftest import DEMO_PASSWORD, LAPTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -243,3 +243,109 @@ def test_posting_falls_back_to_rest_when_the_room_socket_is_down(sign_in):
 
     expect(feed_item(cy, "Sent over REST while the socket was down")).to_have_count(1)
     expect(feed_item(us, "Sent over REST while the socket was down")).to_have_count(1)
+
+
+def report_parcel(page, kind: str, *, body: str, tracking: str) -> None:
+    """Post a report of `kind` on a parcel (the parcel section may still be open)."""
+    choose_kind(page, kind)
+    if kind == "hit":
+        page.locator('[data-path="seizures[0].category"]').select_option("firearm_part")
+        page.locator('[data-path="seizures[0].quantity"]').fill("1")
+    page.locator('[data-path="body"]').fill(body)
+    if not page.locator('#report-form details[data-path="parcel"]').evaluate("d => d.open"):
+        open_parcel(page)
+    page.locator('[data-path="parcel.tracking_number"]').fill(tracking)
+    page.get_by_role("button", name="Post report").click()
+    expect(page.locator("#form-status")).to_contain_text("posted")
+
+
+ACK_EVERY_NEW_ALERT = """async () => {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const page = await (await fetch("/api/v1/alerts/?state=new&page_size=1000")).json();
+  for (const alert of page.results) {
+    await fetch(`/api/v1/alerts/${alert.id}/ack/`, { method: "POST", headers: { "X-CSRFToken": csrf } });
+  }
+}"""
+
+# axe-core's `list` and `listitem` rules (the alerts page's one serious violation was
+# `#alert-list` holding <article> directly): a list holds list items only, and a list
+# item sits in a list.
+LIST_SEMANTICS_BROKEN = """() => [
+  ...[...document.querySelectorAll("ul, ol, [role=list]")].flatMap((list) =>
+    [...list.children]
+      .filter((child) => !["LI", "SCRIPT", "TEMPLATE"].includes(child.tagName) && child.getAttribute("role") !== "listitem")
+      .map((child) => `${list.id || list.tagName} > ${child.tagName}`)),
+  ...[...document.querySelectorAll("li")]
+    .filter((item) => !["UL", "OL", "MENU"].includes(item.parentElement.tagName) && item.parentElement.getAttribute("role") !== "list")
+    .map((item) => `${item.parentElement.tagName} > LI`),
+]"""
+
+
+def test_the_inbox_counts_unread_alerts_in_its_title_and_moves_focus_after_acknowledge(
+    sign_in, screenshot
+):
+    # given: the Cypriot officer's inbox with nothing new, and two hits of theirs in the room
+    inbox = sign_in("cy.customs", tz="Asia/Nicosia")
+    inbox.goto("/alerts/")
+    inbox.evaluate(ACK_EVERY_NEW_ALERT)
+    inbox.reload()
+    expect(inbox).to_have_title("Alerts · Command centre")
+    expect(inbox.locator("#alert-count")).to_have_text("0")
+    before = int(inbox.locator("#alert-total").get_attribute("data-count"))
+    cy = open_room(sign_in("cy.customs", tz="Asia/Nicosia"))
+    parcels = [tracking_number(), tracking_number()]
+    for parcel in parcels:
+        report_parcel(cy, "hit", body=f"Revolver parts in parcel {parcel}", tracking=parcel)
+    us = open_room(sign_in("us.customs", tz="America/New_York"))
+
+    # when: the US officer reports both parcels, two alerts reach the open inbox live
+    for parcel in parcels:
+        report_parcel(us, "intel", body=f"Parcel {parcel} on a vendor's page.", tracking=parcel)
+
+    # then: the title counts them, and every reference names its room
+    expect(inbox).to_have_title("(2) Alerts · Command centre")
+    items = inbox.locator("#alert-list > li")
+    expect(inbox.locator("#alert-list > li:has(article.state-new)")).to_have_count(2)
+    expect(inbox.locator("#alert-total")).to_have_text(f"{before + 2} alerts")
+    first, second = items.nth(0).locator("article"), items.nth(1).locator("article")
+    expect(first.locator(".alert-why")).to_contain_text(parcels[1])
+    expect(second.locator(".alert-why")).to_contain_text(parcels[0])
+    expect(first.locator(".alert-report a").first).to_have_text(re.compile(r"^Postal hubs #\d+$"))
+    assert inbox.evaluate(LIST_SEMANTICS_BROKEN) == []
+    screenshot(inbox, "alerts-two-new")
+
+    # when: Acknowledge on the first
+    first.get_by_role("button", name="Acknowledge").click()
+
+    # then: focus is on the second, the title counts one
+    expect(second).to_be_focused()
+    expect(inbox).to_have_title("(1) Alerts · Command centre")
+    expect(first.locator(".state-badge")).to_have_text("Acknowledged")
+
+    # when the last is acknowledged, focus goes to the list's heading
+    second.get_by_role("button", name="Acknowledge").click()
+    expect(inbox.locator("#alert-list-heading")).to_be_focused()
+    expect(inbox).to_have_title("Alerts · Command centre")
+    assert inbox.evaluate(LIST_SEMANTICS_BROKEN) == []
+
+
+def test_the_inbox_filters_and_pages_without_script(browser, web_server):
+    # given: a browser with JavaScript off, signed in as the coordinator (alerts from the demo)
+    context = browser.new_context(java_script_enabled=False, base_url=web_server)
+    page = context.new_page()
+    page.goto("/login/")
+    page.get_by_label("Username").fill("europol.coordinator")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # when: the filter form is sent
+    page.goto("/alerts/")
+    page.get_by_label("Match").select_option("exact")
+    page.get_by_label("State").select_option("new")
+    page.get_by_role("button", name="Show").click()
+
+    # then: the filters are in the address and kept in the form
+    expect(page).to_have_url(re.compile(r"state=new.*kind=exact|kind=exact.*state=new"))
+    expect(page.get_by_label("Match")).to_have_value("exact")
+    expect(page.locator("#alert-total")).to_have_text(re.compile(r"^\d+ alerts?$"))
+    context.close()

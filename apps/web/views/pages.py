@@ -1,5 +1,7 @@
 """Officers' pages: home, a room's live feed, one report, the alert inbox."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +15,7 @@ from apps.reports.models import Handling, Kind, Outcome, PartyRole, SeizureCateg
 from apps.reports.normalise import SelectorType
 
 from .. import selectors
+from ..forms import AlertFilterForm
 from .common import audit, client_address, room_for
 
 
@@ -104,8 +107,15 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    """My alert inbox; new alerts arrive over /ws/alerts/."""
-    inbox = selectors.inbox(request.user)
+    """My alert inbox, filtered and paged by the query string; new alerts arrive over /ws/alerts/."""
+    form = AlertFilterForm(
+        request.GET,
+        rooms=selectors.alert_filter_rooms(request.user),
+        countries=list(Country.objects.order_by("name").values_list("code", "name")),
+    )
+    filters = form.filters()
+    found = selectors.inbox_page(request.user, page=form.cleaned_data.get("page") or 1, **filters)
+    inbox = found.alerts
     for what, ids in (
         ("alerts", [a["id"] for a in inbox]),
         ("reports", alert_reports_shown(inbox)),
@@ -114,4 +124,16 @@ def alerts(request: HttpRequest) -> HttpResponse:
             username=request.user.username, what=what, ids=ids, via="page-alerts",
             origin=client_address(request),
         )  # fmt: skip
-    return render(request, "web/alerts.html", {"page_data": {"alerts": inbox}})
+    query = {k: v for k, v in request.GET.items() if k != "page" and k in form.fields and v}
+    return render(
+        request,
+        "web/alerts.html",
+        {
+            "form": form,
+            "inbox": found,
+            "filtered": any(v is not None for v in filters.values()),
+            "query": urlencode(query),
+            # live alerts join the list only when it shows the newest of every alert
+            "page_data": {"alerts": inbox, "live": found.number == 1 and not any(filters.values())},
+        },
+    )
