@@ -1,6 +1,7 @@
 """Forms of the pages (set-up, analysts'): they parse and check, services write."""
 
 import json
+from typing import cast
 
 from django import forms
 from django.utils.text import capfirst
@@ -230,8 +231,8 @@ class AlertFilterForm(forms.Form):
 
     def __init__(self, data, *, rooms: list[tuple[int, str]], countries: list[tuple[str, str]]):
         super().__init__(data)
-        self.fields["room"].choices = [("", _("Any"))] + rooms
-        self.fields["country"].choices = [("", _("Any"))] + countries
+        cast(forms.ChoiceField, self.fields["room"]).choices = [("", _("Any")), *rooms]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("Any")), *countries]
 
     def filters(self) -> dict:
         """The valid filters only (a bad one is shown as an error and not applied)."""

@@ -185,11 +185,21 @@ class InboxPage:
 
 
 def inbox_page(
-    officer: Officer, *, page: int = 1, size: int | None = None, **filters: str | int | None
+    officer: Officer,
+    *,
+    page: int = 1,
+    size: int | None = None,
+    state: str | None = None,
+    kind: str | None = None,
+    room_id: int | None = None,
+    country: str | None = None,
 ) -> InboxPage:
     """One page of the officer's alerts, newest first, filtered as the alerts API filters."""
     viewer = viewer_for(officer)
-    paginator = Paginator(alerts_of(officer, viewer=viewer, **filters), size or INBOX_PAGE)
+    alerts = alerts_of(
+        officer, state=state, kind=kind, room_id=room_id, country=country, viewer=viewer
+    )
+    paginator = Paginator(alerts, size or INBOX_PAGE)
     found = paginator.get_page(page)
     return InboxPage(
         alerts=[alert_payload(a, viewer) for a in found],
@@ -203,12 +213,6 @@ def alert_filter_rooms(officer: Officer) -> list[tuple[int, str]]:
     """The rooms the inbox can be filtered by: the officer's own (their agency's)."""
     rooms = rooms_of(officer).select_related("operation").order_by("operation__code_name", "name")
     return [(room.pk, f"{room.name} ({room.operation.code_name})") for room in rooms]
-
-
-def inbox(officer: Officer, *, limit: int = 100) -> list[dict]:
-    """The officer's newest alerts as the alerts API shows them."""
-    viewer = viewer_for(officer)
-    return [alert_payload(a, viewer) for a in alerts_of(officer)[:limit]]
 
 
 def officers_online(operation: Operation) -> int | None:
