@@ -101,14 +101,17 @@ def reports_match(
 
 def _mark_matched(ids: list[int]) -> set[int]:
     """Mark the reports not matched yet as matched (undone if the transaction rolls back);
-    the ids marked. PostgreSQL locks them in id order, so batches never deadlock."""
+    the ids marked. PostgreSQL locks them in id order and with FOR NO KEY UPDATE (what an
+    UPDATE of a plain column takes), which lets another batch's pairs refer to them: with
+    FOR UPDATE, two batches matching into each other's reports deadlocked (100k import,
+    two workers)."""
     now = timezone.now()
     table = Report._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"UPDATE {table} r SET matched_at = %s FROM (SELECT id FROM {table} "
-                "WHERE id = ANY(%s) AND matched_at IS NULL ORDER BY id FOR UPDATE) l "
+                "WHERE id = ANY(%s) AND matched_at IS NULL ORDER BY id FOR NO KEY UPDATE) l "
                 "WHERE r.id = l.id RETURNING r.id",
                 [now, ids],
             )
