@@ -272,7 +272,9 @@ def _insert_new_pairs(pairs: dict[Pair, list[Candidate]]) -> dict[Pair, Match]:
     is left as it is and not returned.
     """
     now = timezone.now()
-    rows = [(a, b, _pair_kind(c), _pair_score(c)) for (a, b), c in pairs.items()]
+    # In one order everywhere: two batches inserting the same pair then wait for each
+    # other in turn instead of deadlocking (100k import, two matching processes).
+    rows = [(a, b, _pair_kind(c), _pair_score(c)) for (a, b), c in sorted(pairs.items())]
     table = Match._meta.db_table
     inserted = []
     with connection.cursor() as cursor:
