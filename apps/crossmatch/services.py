@@ -219,7 +219,7 @@ def _pairs_save(
             had[match_id, type_, value] = (kind, score)
     links: list[MatchLink] = []
     gained: dict[int, Match] = {}
-    for key, candidates in pairs.items():
+    for key, candidates in sorted(pairs.items()):  # one order everywhere, as above
         match = matches[key]
         match.report_a, match.report_b = reports[key[0]], reports[key[1]]
         for c in candidates:
@@ -241,7 +241,7 @@ def _pairs_save(
             gained[match.pk] = match
     MatchLink.objects.bulk_create(links, ignore_conflicts=True)
     new_ids = {m.pk for m in fresh.values()}
-    extended = [m for m in gained.values() if m.pk not in new_ids]
+    extended = sorted((m for m in gained.values() if m.pk not in new_ids), key=lambda m: m.pk)
     if extended:  # earlier pairs that gained a selector: their summary, from every link
         summary: dict[int, list[tuple[str, float]]] = {}
         for (match_id, _, _), kind_score in had.items():
