@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 
 from apps.reports.models import Party, Report, Selector
 from apps.reports.normalise import InvalidSelector, normalise
@@ -169,35 +169,46 @@ def exact_batch(
 
 
 def selector_holders(limits: Mapping[Key, int]) -> dict[Key, list[int]]:
-    """(type, normalised) -> reports holding it, at most `limits[key]` each.
+    """(type, normalised) -> reports holding it, at most `limits[key]` each."""
+    found = _holders(Selector, ("type", "normalised"), ("report_id",), limits, distinct=True)
+    return {key: [report_id for (report_id,) in rows] for key, rows in found.items()}
 
-    PostgreSQL: one statement for all the values (a lateral join on the selector
-    index, each value's limit applied in SQL). SQLite: one query per value.
+
+def _holders(
+    model: type[models.Model],
+    fields: tuple[str, str],
+    columns: tuple[str, ...],
+    limits: Mapping[Key, int],
+    *,
+    distinct: bool = False,
+) -> dict[Key, list[tuple]]:
+    """(a, b) -> the `columns` of `model`'s rows whose two `fields` are (a, b), at most
+    `limits[(a, b)]` rows each: an index lookup per key.
+
+    PostgreSQL: one statement for all the keys (a lateral join, each key's limit applied
+    in SQL). SQLite: one query per key.
     """
-    out: dict[Key, list[int]] = {}
+    out: dict[Key, list[tuple]] = {}
     if not limits:
         return out
     keys = sorted(limits)
+    first, second = fields
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT k.type, k.normalised, s.report_id "
-            "FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(type, normalised, lim) "
-            "CROSS JOIN LATERAL (SELECT DISTINCT report_id FROM reports_selector "
-            "WHERE type = k.type AND normalised = k.normalised LIMIT k.lim) s"
+            "SELECT k.a, k.b, h.* FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(a, b, lim) "
+            f"CROSS JOIN LATERAL (SELECT {'DISTINCT ' if distinct else ''}{', '.join(columns)} "
+            f"FROM {model._meta.db_table} WHERE {first} = k.a AND {second} = k.b LIMIT k.lim) h"
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                sql, [[t for t, _ in keys], [n for _, n in keys], [limits[k] for k in keys]]
+                sql, [[a for a, _ in keys], [b for _, b in keys], [limits[k] for k in keys]]
             )
-            for type_, normalised, report_id in cursor.fetchall():
-                out.setdefault((type_, normalised), []).append(report_id)
+            for a, b, *row in cursor.fetchall():
+                out.setdefault((a, b), []).append(tuple(row))
         return out
-    for type_, normalised in keys:
-        out[type_, normalised] = list(
-            Selector.objects.filter(type=type_, normalised=normalised)
-            .values_list("report_id", flat=True)
-            .distinct()[: limits[type_, normalised]]
-        )
+    for a, b in keys:
+        rows = model._default_manager.filter(**{first: a, second: b}).values_list(*columns)
+        out[a, b] = list((rows.distinct() if distinct else rows)[: limits[a, b]])
     return out
 
 
@@ -314,35 +325,8 @@ def _stored_keys(party_ids: list[int]) -> dict[int, list[Key]]:
 
 
 def key_holders(limits: Mapping[Key, int]) -> dict[Key, list[tuple[int, int]]]:
-    """(entity, key) -> (party id, report id) rows holding it, at most `limits[key]` each.
-
-    PostgreSQL: one statement for all the keys. SQLite: one query per key.
-    """
-    out: dict[Key, list[tuple[int, int]]] = {}
-    if not limits:
-        return out
-    keys = sorted(limits)
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT k.entity, k.key, nk.party_id, nk.report_id "
-            "FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(entity, key, lim) "
-            "CROSS JOIN LATERAL (SELECT party_id, report_id FROM crossmatch_namekey "
-            "WHERE entity = k.entity AND key = k.key LIMIT k.lim) nk"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [[e for e, _ in keys], [k for _, k in keys], [limits[k] for k in keys]]
-            )
-            for entity, key, party_id, report_id in cursor.fetchall():
-                out.setdefault((entity, key), []).append((party_id, report_id))
-        return out
-    for entity, key in keys:
-        out[entity, key] = list(
-            NameKey.objects.filter(entity=entity, key=key).values_list("party_id", "report_id")[
-                : limits[entity, key]
-            ]
-        )
-    return out
+    """(entity, key) -> (party id, report id) rows holding it, at most `limits[key]` each."""
+    return _holders(NameKey, ("entity", "key"), ("party_id", "report_id"), limits)
 
 
 def _blocked(
