@@ -34,6 +34,7 @@ from apps.reports.normalise import InvalidSelector, normalise
 
 from .blocking import (
     ADDRESS,
+    COMPANY,
     DOB_KEY_WEIGHT,
     FUZZY_TYPES,
     MAX_FUZZY_CANDIDATES,
@@ -59,7 +60,7 @@ Key = tuple[str, str]  # (selector type or entity, normalised value or blocking 
 FUZZY_THRESHOLDS = {
     PERSON: PERSON_MATCH_THRESHOLD,
     ADDRESS: ADDRESS_MATCH_THRESHOLD,
-    "company": COMPANY_MATCH_THRESHOLD,
+    COMPANY: COMPANY_MATCH_THRESHOLD,
 }
 
 

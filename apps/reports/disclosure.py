@@ -152,6 +152,18 @@ def match_for(viewer: Viewer, match: MatchLike, *, brief: bool = False) -> dict:
     }
 
 
+def rooms_shown(match: MatchLike, shown: dict) -> list[dict]:
+    """The rooms of the reports `shown` (match_for's output) shows in full, as {id, name},
+    so a reference reads "Balkan route #3"; a stub's room is not said."""
+    full = {r["id"]: r["room"] for r in shown["reports"] if "room" in r}
+    rooms = {
+        report.room_id: report.room.name
+        for report in (match.report_a, match.report_b)
+        if full.get(report.pk) == report.room_id
+    }
+    return [{"id": pk, "name": name} for pk, name in sorted(rooms.items())]
+
+
 # --------------------------------------------------------------- evidence
 
 
